@@ -51,7 +51,9 @@ def reports_errors(func: F) -> F:
         except Exception as exc:  # noqa: BLE001 - last line of defence for the user
             if state.verbose:
                 traceback.print_exc()
-            fail(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for details)", EXIT_INTERNAL)
+            fail(
+                f"internal error: {type(exc).__name__}: {exc} (run with --verbose for details)", EXIT_INTERNAL
+            )
         return None
 
     return wrapper  # type: ignore[return-value]

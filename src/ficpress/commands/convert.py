@@ -16,7 +16,9 @@ def _formats(value: str) -> list[str]:
     fmts = [f.strip().lower() for f in value.split(",") if f.strip()]
     bad = [f for f in fmts if f not in publish.FORMATS]
     if bad or not fmts:
-        raise typer.BadParameter(f"unknown format(s) {', '.join(bad) or '(none)'}; choose from {','.join(publish.FORMATS)}")
+        raise typer.BadParameter(
+            f"unknown format(s) {', '.join(bad) or '(none)'}; choose from {','.join(publish.FORMATS)}"
+        )
     return fmts
 
 
@@ -25,7 +27,9 @@ def command(
     inputs: list[Path] = typer.Argument(..., help="Story files to convert."),
     output: Path = typer.Option(Path("."), "--output", "-o", help="Directory for the outputs."),
     to: str = typer.Option(",".join(publish.FORMATS), "--to", help="Comma-separated formats."),
-    typography: bool = typer.Option(False, "--typography", help="Also curl straight quotes the author typed."),
+    typography: bool = typer.Option(
+        False, "--typography", help="Also curl straight quotes the author typed."
+    ),
     notes: str = typer.Option("show", "--notes", help="Author's notes: show, end or omit."),
 ) -> None:
     """Convert stories into EPUB 3, HTML, Markdown, plain text and JSON."""

@@ -21,8 +21,13 @@ def command(
     """Show title, chapters with word counts, scene breaks, notes, verse and the damage found."""
     work = pipeline.load(path)
     chapters = [
-        {"number": c.number, "title": c.title, "start": c.start, "end": c.end,
-         "words": len(work.text[c.start:c.end].split())}
+        {
+            "number": c.number,
+            "title": c.title,
+            "start": c.start,
+            "end": c.end,
+            "words": len(work.text[c.start : c.end].split()),
+        }
         for c in work.chapters
     ]
     if as_json:
@@ -31,7 +36,10 @@ def command(
         print(json.dumps({"meta": asdict(work.meta), "chapters": chapters}, ensure_ascii=False, indent=1))
         return
     con = Console()
-    con.print(f"[bold]{work.meta.title or '(untitled)'}[/bold]" + (f" by {', '.join(work.meta.authors)}" if work.meta.authors else ""))
+    con.print(
+        f"[bold]{work.meta.title or '(untitled)'}[/bold]"
+        + (f" by {', '.join(work.meta.authors)}" if work.meta.authors else "")
+    )
     for ch in chapters:
         con.print(f"  {ch['number']:>3}. {ch['title']}  ({ch['words']:,} words)")
     kinds = Counter(b.kind for b in work.blocks)

@@ -16,7 +16,9 @@ def command(
     path: Path = typer.Argument(..., help="Damaged story file."),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the restored text."),
     review: bool = typer.Option(False, "--review", help="List uncertain repairs with line:col and context."),
-    typography: bool = typer.Option(False, "--typography", help="Also curl straight quotes and -- the author typed."),
+    typography: bool = typer.Option(
+        False, "--typography", help="Also curl straight quotes and -- the author typed."
+    ),
 ) -> None:
     """Put back what encoding damage destroyed, writing the restored text."""
     source = ingest.read(path)
@@ -26,4 +28,6 @@ def command(
         for r in result.repairs:
             if r.needs_review:
                 ctx = result.text[max(0, r.start - 30) : r.end + 30].replace("\n", " ")
-                print(f"{path}:{r.line}:{r.col}: {r.original!r} -> {r.replacement!r} ({r.confidence:.2f}) {ctx}")
+                print(
+                    f"{path}:{r.line}:{r.col}: {r.original!r} -> {r.replacement!r} ({r.confidence:.2f}) {ctx}"
+                )

@@ -12,7 +12,9 @@ __all__ = ["restore", "REVIEW_THRESHOLD"]
 REVIEW_THRESHOLD = 0.95
 
 
-def restore(source: Source, *, typography: bool = False, review_threshold: float = REVIEW_THRESHOLD) -> Restoration:
+def restore(
+    source: Source, *, typography: bool = False, review_threshold: float = REVIEW_THRESHOLD
+) -> Restoration:
     """Placeholder: U+FFFD inside a word -> ’, elsewhere -> ", all flagged for review."""
     text = source.text
     idx = LineIndex(text)
