@@ -1,11 +1,17 @@
 """Restore: `Source` -> `Restoration` (restored text + every repair, with confidence).
 
 Public API: `restore(source, *, typography=False, review_threshold=0.95)`.
+
+What a file shows decides which damage models run: U+FFFD (Windows-1252 read as
+UTF-8, one per character; or UTF-8 read as ASCII, one per byte), stray CJK
+characters from the first, `?` written for every non-ASCII character, mojibake,
+and HTML entities. Without `typography`, only damaged positions change.
 """
 
 from __future__ import annotations
 
-from ficpress.model import LineIndex, Repair, Restoration, Source
+from ficpress.model import Restoration, Source
+from ficpress.restore.core import restore_text
 
 __all__ = ["restore", "REVIEW_THRESHOLD"]
 
@@ -15,27 +21,5 @@ REVIEW_THRESHOLD = 0.95
 def restore(
     source: Source, *, typography: bool = False, review_threshold: float = REVIEW_THRESHOLD
 ) -> Restoration:
-    """Placeholder: U+FFFD inside a word -> ’, elsewhere -> ", all flagged for review."""
-    text = source.text
-    idx = LineIndex(text)
-    out: list[str] = []
-    repairs: list[Repair] = []
-    last = 0
-    pos = 0
-    for i, ch in enumerate(text):
-        if ch != "\ufffd":
-            continue
-        out.append(text[last:i])
-        pos += i - last
-        left = text[i - 1] if i else " "
-        right = text[i + 1] if i + 1 < len(text) else " "
-        rep = "\u2019" if left.isalnum() and right.isalnum() else '"'
-        line, col = idx.line_col(i)
-        repairs.append(
-            Repair(pos, pos + len(rep), i, i + 1, ch, rep, 0.5, True, "placeholder", "fffd", line, col)
-        )
-        out.append(rep)
-        pos += len(rep)
-        last = i + 1
-    out.append(text[last:])
-    return Restoration("".join(out), repairs)
+    """Put back what encoding damage destroyed; every change is a `Repair` with a calibrated confidence."""
+    return restore_text(source.text, typography=typography, review_threshold=review_threshold)

@@ -1,0 +1,322 @@
+"""Find damaged sites, rank what could have stood there, decide per paragraph, record repairs.
+
+Why sites and a view: every kind of damage (U+FFFD, `?`, stray CJK, mojibake,
+entities, straight quotes under --typography) becomes a *site* with a source
+span. Sites that a deterministic rule settles (mojibake, entities, CJK triples)
+are decided first; the others are masked in a *view* of the text and ranked by
+the context model, filtered by the damage channel (a candidate is kept only if
+damaging it again gives what the file shows), then settled per paragraph so
+quotes balance and the document's own habits hold.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from ficpress.model import LineIndex, Repair, Restoration
+from ficpress.restore import channel, paragraph
+from ficpress.restore.context import MASK, WIDE, ContextModel, load
+from ficpress.restore.lexicon import letter_evidence
+
+FFFD = "\ufffd"
+_FFFD_RUN = re.compile("\ufffd+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_VIEW_FIX = str.maketrans({"\u00a0": " ", "\r": "\n"})
+
+QUOTES = frozenset("\u2018\u2019\u201c\u201d")
+
+
+@dataclass
+class Site:
+    """One damaged place in the source and what may replace it."""
+
+    start: int
+    end: int
+    kind: str  # fffd | question | mojibake | entity | typography
+    channel: str  # "fixed", "one" (model 1), "bytes" (model 2), "question", "dq", "sq"
+    nbytes: int = 0  # for "bytes": how many U+FFFD the run has
+    slots: int = 1  # MASK characters in the view
+    view_at: int = -1  # view offset of the first slot
+    reason: str = ""
+    # ranked (candidate, probability); for "fixed" a single entry
+    candidates: list[tuple[str, float]] = field(default_factory=list)
+    choice: str = ""
+    confidence: float = 0.0
+
+
+# --------------------------------------------------------------------------- finding sites
+
+
+def _fffd_sites(text: str, taken: list[tuple[int, int]]) -> list[Site]:
+    """U+FFFD runs; decides per document whether one U+FFFD is one character or one byte."""
+    runs = [(m.start(), m.end()) for m in _FFFD_RUN.finditer(text)]
+    runs = [r for r in runs if not _inside(r, taken)]
+    if not runs:
+        return []
+    singles = sum(1 for s, e in runs if e - s == 1)
+    per_byte = singles <= 0.02 * len(runs)
+    sites = []
+    for s, e in runs:
+        n = e - s
+        if per_byte and n >= 2:
+            slots = max(1, math.ceil(n / 3))
+            sites.append(Site(s, e, "fffd", "bytes", nbytes=n, slots=slots, reason="model:utf8-as-ascii"))
+        else:
+            for i in range(s, e):
+                sites.append(Site(i, i + 1, "fffd", "one", reason="model:cp1252-as-utf8"))
+    return sites
+
+
+def _inside(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(a < span[1] and span[0] < b for a, b in taken)
+
+
+def _cjk_sites(text: str, sites: list[Site]) -> list[Site]:
+    """In a Windows-1252-read-as-UTF-8 document, valid multibyte decodes are damage too (`铔` = `é“”`)."""
+    if not any(s.channel == "one" for s in sites):
+        return []
+    out = []
+    for m in _NON_ASCII.finditer(text):
+        ch = m.group()
+        if ch == FFFD or ch == "\u00a0":
+            continue
+        back = channel.undo_model1_char(ch)
+        if back is None or not _plausible_cp1252(back):
+            continue
+        out.append(
+            Site(
+                m.start(),
+                m.end(),
+                "fffd",
+                "fixed",
+                slots=0,
+                reason="rule:cp1252-multibyte",
+                candidates=[(back, 0.97)],
+            )
+        )
+    return out
+
+
+def _plausible_cp1252(s: str) -> bool:
+    """A lead letter followed by typographic punctuation is what a real Windows-1252 writer produces."""
+    return s[0].isalpha() and all(not c.isalnum() or c in "\u00aa\u00ba" for c in s[1:])
+
+
+# --------------------------------------------------------------------------- the view
+
+
+def build_view(text: str, sites: list[Site]) -> str:
+    """The text as the context model sees it; sets each undecided site's `view_at`."""
+    parts: list[str] = []
+    pos = 0
+    vlen = 0
+    for site in sites:
+        seg = text[pos : site.start]
+        if seg:
+            seg = _NON_ASCII.sub(MASK, seg.translate(_VIEW_FIX))
+            parts.append(seg)
+            vlen += len(seg)
+        if site.channel == "fixed":
+            rep = _NON_ASCII.sub(MASK, site.candidates[0][0].translate(_VIEW_FIX))
+            parts.append(rep)
+            vlen += len(rep)
+        else:
+            site.view_at = vlen
+            parts.append(MASK * site.slots)
+            vlen += site.slots
+        pos = site.end
+    tail = text[pos:]
+    if tail:
+        parts.append(_NON_ASCII.sub(MASK, tail.translate(_VIEW_FIX)))
+    return "".join(parts)
+
+
+def _ctx(view: str, i: int, width: int = 1) -> tuple[str, str]:
+    left = view[max(0, i - WIDE) : i]
+    if i < WIDE:
+        left = "\n" + left
+    return left, view[i + width : i + width + WIDE]
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+def rank(site: Site, view: str, model: ContextModel) -> list[tuple[str, float]]:
+    """Candidates for an undecided site with probabilities that sum to one."""
+    i = site.view_at
+    if site.channel == "bytes":
+        return _rank_bytes(site, view, model)
+    left, right = _ctx(view, i)
+    dist = dict(model.distribution(left, right))
+    if site.channel == "one":
+        lw = left[-1:]
+        if lw.isalpha():
+            dist.update(_combos(view, i, model, dist))
+    elif site.channel == "question":
+        pass
+    elif site.channel == "dq":
+        dist = {c: p for c, p in dist.items() if c in "\u201c\u201d"}
+    elif site.channel == "sq":
+        dist = {c: p for c, p in dist.items() if c in "\u2018\u2019"}
+    if any(c.isalpha() for c in dist):
+        dist = letter_evidence(dist, left, right)
+    return _normalise(dist)
+
+
+def _normalise(dist: dict[str, float]) -> list[tuple[str, float]]:
+    total = sum(dist.values())
+    if total <= 0:
+        return [("\u2019", 1.0)]
+    ranked = sorted(((c, p / total) for c, p in dist.items()), key=lambda x: -x[1])
+    return ranked
+
+
+def _combos(view: str, i: int, model: ContextModel, single: dict[str, float]) -> dict[str, float]:
+    """One U+FFFD may stand for a lead letter plus punctuation (`é”` is E9 94: one U+FFFD)."""
+    left, _ = _ctx(view, i)
+    right = view[i + 1 : i + 1 + WIDE]
+    first = model.distribution(left, MASK + right)
+    second = model.distribution(left + MASK, right)
+    letters = sorted(((c, p) for c, p in first.items() if c.isalpha() and _lead(c)), key=lambda x: -x[1])[:3]
+    puncts = sorted(((c, p) for c, p in second.items() if _cont(c)), key=lambda x: -x[1])[:3]
+    out = {}
+    for a, pa in letters:
+        for b, pb in puncts:
+            pair = a + b
+            if channel.collapses_to_one(pair):
+                out[pair] = 0.2 * pa * pb
+    return out
+
+
+def _lead(c: str) -> bool:
+    b = channel.cp1252_byte(c)
+    return b is not None and 0xC2 <= b <= 0xF4
+
+
+def _cont(c: str) -> bool:
+    b = channel.cp1252_byte(c)
+    return b is not None and 0x80 <= b <= 0xBF
+
+
+def _rank_bytes(site: Site, view: str, model: ContextModel) -> list[tuple[str, float]]:
+    """A run of n U+FFFD from UTF-8 read byte by byte: split n into characters of 2-4 bytes."""
+    k = site.slots
+    dists = []
+    for j in range(k):
+        left, right = _ctx(view, site.view_at + j)
+        d = dict(model.distribution(left, right))
+        if any(c.isalpha() for c in d):
+            d = letter_evidence(d, left, right)
+        dists.append(d)
+    # beam over slots, keeping total byte length feasible
+    beams: list[tuple[str, int, float]] = [("", 0, 1.0)]
+    for j, d in enumerate(dists):
+        remaining = k - j - 1
+        nxt = []
+        for prefix, used, p in beams:
+            for c, pc in d.items():
+                b = used + channel.utf8_len(c)
+                rest = site.nbytes - b
+                if rest < 2 * remaining or rest > 4 * remaining:
+                    continue
+                nxt.append((prefix + c, b, p * pc))
+        nxt.sort(key=lambda x: -x[2])
+        beams = nxt[:12]
+    done = {s: p for s, b, p in beams if b == site.nbytes}
+    if not done:
+        guess = "\u2019" * (site.nbytes // 3) if site.nbytes % 3 == 0 else "\u00e9"
+        return [(guess, 1.0)]
+    return _normalise(done)
+
+
+# --------------------------------------------------------------------------- the whole document
+
+
+def restore_text(
+    text: str,
+    *,
+    typography: bool,
+    review_threshold: float,
+    sites_before: list[Site] | None = None,
+    question_sites: list[Site] | None = None,
+    typography_sites: list[Site] | None = None,
+) -> Restoration:
+    """Restore one decoded text. Sites found by other passes (mojibake, entities, `?`) come in ready."""
+    fixed = list(sites_before or [])
+    taken = [(s.start, s.end) for s in fixed]
+    sites = fixed + _fffd_sites(text, taken)
+    sites += _cjk_sites(text, sites)
+    sites += list(question_sites or [])
+    sites += list(typography_sites or [])
+    sites.sort(key=lambda s: s.start)
+    sites = _drop_overlaps(sites)
+    view = build_view(text, sites)
+    fffd_model = None
+    q_model = None
+    for site in sites:
+        if site.channel == "fixed":
+            continue
+        if site.channel == "question":
+            q_model = q_model or load("question")
+            site.candidates = rank(site, view, q_model)
+        else:
+            fffd_model = fffd_model or load("fffd")
+            site.candidates = rank(site, view, fffd_model)
+    paragraph.settle(text, sites)
+    return _assemble(text, sites, review_threshold)
+
+
+def _drop_overlaps(sites: list[Site]) -> list[Site]:
+    out: list[Site] = []
+    end = -1
+    for s in sites:
+        if s.start < end:
+            continue
+        out.append(s)
+        end = s.end
+    return out
+
+
+def _assemble(text: str, sites: list[Site], review_threshold: float) -> Restoration:
+    idx = LineIndex(text)
+    parts: list[str] = []
+    repairs: list[Repair] = []
+    pos = 0
+    out_len = 0
+    for site in sites:
+        if not site.choice:
+            site.choice, site.confidence = site.candidates[0]
+        parts.append(text[pos : site.start])
+        out_len += site.start - pos
+        original = text[site.start : site.end]
+        rep = site.choice
+        pos = site.end
+        if rep == original:
+            parts.append(rep)
+            out_len += len(rep)
+            continue
+        line, col = idx.line_col(site.start)
+        conf = round(min(max(site.confidence, 0.0), 1.0), 4)
+        repairs.append(
+            Repair(
+                start=out_len,
+                end=out_len + len(rep),
+                source_start=site.start,
+                source_end=site.end,
+                original=original,
+                replacement=rep,
+                confidence=conf,
+                needs_review=conf < review_threshold,
+                reason=site.reason,
+                kind=site.kind,
+                line=line,
+                col=col,
+                alternatives=[[c, round(p, 4)] for c, p in site.candidates[:4]],
+            )
+        )
+        parts.append(rep)
+        out_len += len(rep)
+    parts.append(text[pos:])
+    return Restoration("".join(parts), repairs)

@@ -1,0 +1,110 @@
+"""Fit the context tables on the Standard Ebooks corpus: `python -m ficpress.restore.fit [CORPUS_DIR]`.
+
+Why a committed script: the tables shipped in `data/` must be reproducible
+from the corpus, and fitted only on the FIT books so that the benchmark can
+report on books the model never saw (split by book, never by line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from ficpress.restore.channel import prepare_clean
+from ficpress.restore.context import LEVELS, MASK, WIDE, keys
+
+# Held out for measurement: never read by the fitting.
+HELD_OUT = (
+    "agatha-christie_the-secret-adversary",
+    "f-scott-fitzgerald_the-great-gatsby",
+    "mark-twain_the-adventures-of-huckleberry-finn",
+    "oscar-wilde_the-picture-of-dorian-gray",
+)
+SPLIT_NAME = "by-book: fit on 9 books, held out " + ", ".join(b.split("_")[1] for b in HELD_OUT)
+
+DATA = Path(__file__).resolve().parent / "data"
+DEFAULT_CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "standardebooks"
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII_OR_Q = re.compile(r"[^\x00-\x7f]|\?")
+
+
+def books(corpus: Path, held_out: bool) -> list[Path]:
+    """The corpus books on one side of the split, in a stable order."""
+    out = []
+    for p in sorted(corpus.glob("*.txt")):
+        if (p.stem in HELD_OUT) == held_out:
+            out.append(p)
+    return out
+
+
+def clean_text(path: Path) -> str:
+    return prepare_clean(path.read_text(encoding="utf-8"))
+
+
+def view(clean: str, pattern: re.Pattern[str]) -> tuple[str, list[int], list[str]]:
+    """The text as the restorer sees it: each damaged position one MASK; plus positions and truths."""
+    positions = []
+    targets = []
+    for m in pattern.finditer(clean):
+        positions.append(m.start())
+        targets.append(m.group())
+    return pattern.sub(MASK, clean), positions, targets
+
+
+def count(texts: list[str], pattern: re.Pattern[str], prune: int) -> dict:
+    levels: dict[str, dict[str, Counter]] = {name: defaultdict(Counter) for name in LEVELS}
+    prior: Counter = Counter()
+    for clean in texts:
+        v, positions, targets = view(clean, pattern)
+        for i, t in zip(positions, targets, strict=True):
+            left = v[max(0, i - WIDE) : i]
+            right = v[i + 1 : i + 1 + WIDE]
+            if i < WIDE:
+                left = "\n" + left
+            prior[t] += 1
+            for name, key in zip(LEVELS, keys(left, right), strict=True):
+                if key:
+                    levels[name][key][t] += 1
+    out_levels = {}
+    for name, table in levels.items():
+        keep = {}
+        for key, counts in table.items():
+            if name in ("w", "4", "3", "r", "l") and sum(counts.values()) < prune:
+                continue
+            keep[key] = dict(counts)
+        out_levels[name] = keep
+    return {"prior": dict(prior), "levels": out_levels}
+
+
+def write(tables: dict, path: Path) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = json.dumps(tables, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    data = gzip.compress(raw, compresslevel=9, mtime=0)
+    path.write_bytes(data)
+    return len(data)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--prune", type=int, default=2, help="drop specific contexts seen fewer times")
+    args = ap.parse_args(argv)
+    paths = books(args.corpus, held_out=False)
+    if not paths:
+        print(f"no corpus books in {args.corpus}", file=sys.stderr)
+        return 1
+    texts = [clean_text(p) for p in paths]
+    for name, pattern in (("fffd", _NON_ASCII), ("question", _NON_ASCII_OR_Q)):
+        size = write(count(texts, pattern, args.prune), DATA / f"{name}.json.gz")
+        print(f"{name}: {size / 1e6:.2f} MB from {len(paths)} books ({SPLIT_NAME})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
