@@ -1,0 +1,557 @@
+"""A reading view of a `Work`, shared by every output format.
+
+Why a separate view: the model is standoff (offsets into one string), while every
+output format wants a tree — chapters of items, items of lines, lines of nested
+inline elements. Building that tree once, here, keeps the decisions about what a
+reader sees (end markers hidden, headings taken from chapter titles, notes shown,
+moved or left out, `*asterisks*` turned into thoughts) identical in EPUB, HTML,
+Markdown and text; each writer only spells the tree in its own syntax.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Any
+
+from ficpress.model import Block, Chapter, Span, Work
+
+NOTES_MODES = ("show", "end", "omit")
+
+# Inline span kinds a reader sees; anything else (quotes, mentions, ...) stays in JSON only.
+INLINE_KINDS = (
+    "thought",
+    "telepathy",
+    "emphasis",
+    "strong",
+    "underline",
+    "strikethrough",
+    "smallcaps",
+    "flashback",
+)
+# Span kinds whose typed delimiters (`*thought*`, `_word_`) are markup, not prose.
+DELIMITED_KINDS = {"thought", "telepathy", "emphasis", "strong", "underline"}
+_DELIMS = ("**", "*", "_")
+
+# Blocks that are bookkeeping, never prose: shown to nobody but the JSON reader.
+HIDDEN_BLOCKS = {"end_marker", "marker"}
+NOTE_ROLES_LABEL = {
+    "head": "Author's note",
+    "end": "Author's note",
+    "inline": "Note",
+    "disclaimer": "Disclaimer",
+    "summary": "Summary",
+}
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_SELF_LABEL = re.compile(
+    r"^\W*(a\s*/\s*n|an|author'?s?\s*notes?|authors?\s*notes?|disclaimer|notes?|summary)\b\s*[:.\-]", re.I
+)
+_LABEL_LINE = re.compile(r"^\s*[A-Za-z][A-Za-z/ ]{0,24}:\s")
+
+
+def clean(text: str) -> str:
+    """Drop characters no XML or reader accepts (controls, lone surrogates)."""
+    return _XML_BAD.sub("", text)
+
+
+# --------------------------------------------------------------------------- the tree
+
+
+@dataclass
+class Inline:
+    """An inline element: `kind` is a span kind (or "review" for a flagged repair)."""
+
+    kind: str
+    attrs: dict[str, Any]
+    children: list[Inline | str] = field(default_factory=list)
+
+
+Line = list["Inline | str"]
+
+
+@dataclass
+class Item:
+    """One thing a reader sees in the flow of a chapter.
+
+    kinds: paragraph, verse, scene_break, note, letter, message, subheading, front_matter.
+    `stanzas` groups lines: a paragraph is one stanza of one line; verse keeps its
+    stanzas; a note or letter has one stanza per paragraph.
+    """
+
+    kind: str
+    stanzas: list[list[Line]] = field(default_factory=list)
+    role: str = ""
+    glyph: str = ""
+    classes: list[str] = field(default_factory=list)
+    chapter: int | None = None  # index into Document.chapters
+
+    @property
+    def label(self) -> str:
+        return NOTE_ROLES_LABEL.get(self.role, "Note")
+
+    @property
+    def self_labelled(self) -> bool:
+        """True when the note's own first words already say what it is ("A/N:", "Disclaimer:")."""
+        return bool(self.stanzas and self.stanzas[0] and _SELF_LABEL.match(plain(self.stanzas[0][0])))
+
+
+@dataclass
+class ChapterView:
+    index: int
+    number: int
+    title: str
+    items: list[Item] = field(default_factory=list)
+    summary: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return f"chapter-{self.index + 1:03d}"
+
+
+@dataclass
+class EndNote:
+    """A note moved out of the flow (`--notes end`), remembering where it came from."""
+
+    where: str
+    item: Item
+
+
+@dataclass
+class Document:
+    work: Work
+    title: str
+    authors: list[str]
+    language: str
+    front: list[Item]
+    chapters: list[ChapterView]
+    end_notes: list[EndNote]
+    work_notes: list[str]  # meta.notes, placed by the notes mode like any other note
+    notes_mode: str
+
+    @property
+    def meta(self) -> Any:
+        return self.work.meta
+
+
+# --------------------------------------------------------------------------- building
+
+
+def heading_text(title: str) -> str:
+    """A chapter heading as shown: the author's words, minus a stray closing full stop ("Part 5.")."""
+    t = " ".join(clean(title).split())
+    if t.endswith(".") and not t.endswith(".."):
+        t = t[:-1].rstrip()
+    return t
+
+
+def language_tag(value: str) -> str:
+    """A BCP 47 tag for the OPF and `lang`, from a tag or a language name ("English")."""
+    v = (value or "").strip()
+    if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", v):
+        return v
+    if v:
+        try:
+            import langcodes
+
+            return str(langcodes.find(v).to_tag())
+        except Exception:  # noqa: BLE001 - an unknown name falls back below
+            pass
+    return "en"
+
+
+def _norm(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s).casefold()
+    return re.sub(r"[\W_]+", " ", s).strip()
+
+
+def build(work: Work, *, notes: str = "show", review: bool = False) -> Document:
+    """Turn the standoff model into the reading tree; `review` marks repairs that need review."""
+    if notes not in NOTES_MODES:
+        raise ValueError(f"notes must be one of {', '.join(NOTES_MODES)}, not {notes!r}")
+    text = work.text
+    meta = work.meta
+    title = " ".join(clean(meta.title).split()) or "Untitled"
+    chapters = sorted(work.chapters, key=lambda c: c.start)
+    if not chapters:
+        chapters = [Chapter(1, title, 0, len(text), implicit=True)]
+    views = [
+        ChapterView(i, c.number, heading_text(c.title) or f"Chapter {i + 1}", summary=clean(c.summary))
+        for i, c in enumerate(chapters)
+    ]
+    inliner = _Inliner(work, review=review)
+    front: list[Item] = []
+    end_notes: list[EndNote] = []
+    blocks = sorted(work.blocks, key=lambda b: (b.start, b.end))
+    starts = [c.start for c in chapters]
+    after_break = False
+    for block in blocks:
+        ci = _chapter_of(block, chapters, starts)
+        chapter = chapters[ci] if ci is not None else None
+        if block.kind in HIDDEN_BLOCKS or block.end <= block.start:
+            continue
+        if block.kind == "heading" and chapter is not None and _is_chapter_heading(block, chapter, text):
+            continue
+        if (
+            block.kind == "front_matter"
+            and ci is None
+            and _duplicates_meta(text[block.start : block.end], work)
+        ):
+            continue
+        item = _item(block, inliner, text)
+        if item is None:
+            continue
+        item.chapter = ci
+        if item.kind == "scene_break":
+            # A break at the very start or end of a chapter separates nothing.
+            if ci is None or not views[ci].items or _only_notes(views[ci].items):
+                continue
+            after_break = True
+        elif item.kind in ("paragraph", "verse", "letter", "message") and after_break:
+            item.classes.append("after-break")
+            after_break = False
+        if item.kind == "note" and item.role != "summary":
+            if notes == "omit":
+                continue
+            if notes == "end":
+                where = views[ci].title if ci is not None else title
+                end_notes.append(EndNote(where, item))
+                continue
+        if ci is None:
+            front.append(item)
+        else:
+            views[ci].items.append(item)
+    for view in views:
+        while view.items and view.items[-1].kind == "scene_break":
+            view.items.pop()
+    work_notes = [] if notes == "omit" else [clean(n) for n in meta.notes if n.strip()]
+    return Document(
+        work=work,
+        title=title,
+        authors=[a for a in (" ".join(clean(x).split()) for x in meta.authors) if a],
+        language=language_tag(meta.language),
+        front=front,
+        chapters=views,
+        end_notes=end_notes,
+        work_notes=work_notes,
+        notes_mode=notes,
+    )
+
+
+def _only_notes(items: list[Item]) -> bool:
+    return all(i.kind in ("note", "subheading") for i in items)
+
+
+def _chapter_of(block: Block, chapters: list[Chapter], starts: list[int]) -> int | None:
+    """The chapter a block belongs to; blocks after the last chapter stay with it."""
+    i = bisect_left(starts, block.start + 1) - 1
+    if i < 0:
+        return None
+    return i
+
+
+def _is_chapter_heading(block: Block, chapter: Chapter, text: str) -> bool:
+    hs, he = chapter.heading_start, chapter.heading_end
+    if hs is not None and he is not None and block.start < he and block.end > hs:
+        return True
+    if block.start == chapter.start:
+        return True
+    return _norm(text[block.start : block.end]) == _norm(chapter.title)
+
+
+def _duplicates_meta(line: str, work: Work) -> bool:
+    """Front-matter lines already shown on the title page (the title, a byline, "Label: value")."""
+    n = _norm(line)
+    if not n or n == _norm(work.meta.title):
+        return True
+    if n.startswith("by ") and any(_norm(a) in n for a in work.meta.authors):
+        return True
+    return bool(_LABEL_LINE.match(line))
+
+
+def _item(block: Block, inliner: _Inliner, text: str) -> Item | None:
+    kind = block.kind
+    s, e = block.start, block.end
+    if kind == "scene_break":
+        glyph = block.attrs.get("glyph")
+        if glyph is None:
+            glyph = text[s:e].strip()
+        return Item("scene_break", glyph=clean(str(glyph)).strip())
+    if kind == "verse":
+        ranges = _verse_lines(block, text)
+        stanzas: list[list[Line]] = []
+        prev_end: int | None = None
+        for ls, le in ranges:
+            line = inliner.line(ls, le)
+            if not line:
+                continue
+            if prev_end is None or text.count("\n", prev_end, ls) >= 2 or not stanzas:
+                stanzas.append([])
+            stanzas[-1].append(line)
+            prev_end = le
+        return Item("verse", stanzas=stanzas) if stanzas else None
+    if kind == "heading":
+        line = inliner.line(s, e)
+        return Item("subheading", stanzas=[[line]]) if line else None
+    # paragraph-like: split into paragraphs at blank lines, lines at newlines
+    stanzas = []
+    for ps, pe in _split(text, s, e, "\n\n"):
+        lines = [ln for ls, le in _split(text, ps, pe, "\n") if (ln := inliner.line(ls, le))]
+        if lines:
+            stanzas.append(lines)
+    if not stanzas:
+        return None
+    classes = inliner.block_classes(s, e)
+    if kind == "note":
+        return Item("note", stanzas=stanzas, role=str(block.attrs.get("role") or "inline"), classes=classes)
+    if kind in ("letter", "message", "front_matter"):
+        return Item(kind, stanzas=stanzas, classes=classes)
+    return Item("paragraph", stanzas=stanzas, classes=classes)
+
+
+def _verse_lines(block: Block, text: str) -> list[tuple[int, int]]:
+    raw = block.attrs.get("lines")
+    out: list[tuple[int, int]] = []
+    if isinstance(raw, list) and raw:
+        for pair in raw:
+            try:
+                a, b = int(pair[0]), int(pair[1])
+            except (TypeError, ValueError, IndexError):
+                continue
+            a, b = max(a, block.start), min(b, block.end)
+            if a < b:
+                out.append((a, b))
+        if out:
+            return sorted(out)
+    return _split(text, block.start, block.end, "\n")
+
+
+def _split(text: str, s: int, e: int, sep: str) -> list[tuple[int, int]]:
+    out = []
+    pos = s
+    while pos <= e:
+        j = text.find(sep, pos, e)
+        if j == -1:
+            j = e
+        if j > pos:
+            out.append((pos, j))
+        pos = j + len(sep)
+        if j == e:
+            break
+    return out
+
+
+# --------------------------------------------------------------------------- inline content
+
+
+class _Inliner:
+    """Turns a `[start, end)` range into nested inline nodes, clipping spans to the range.
+
+    Spans may nest or cross (a thought across a quote's end); crossing spans are
+    closed and reopened so every format gets a well-formed tree.
+    """
+
+    def __init__(self, work: Work, *, review: bool) -> None:
+        self.text = work.text
+        spans: list[tuple[int, int, int, str, dict[str, Any]]] = []
+        hidden: list[tuple[int, int]] = []
+        for order, sp in enumerate(work.spans):
+            if sp.kind not in INLINE_KINDS or sp.end <= sp.start:
+                continue
+            a, b, hide = self._delimiters(sp)
+            hidden.extend(hide)
+            if a < b:
+                spans.append((a, b, order, sp.kind, dict(sp.attrs)))
+        if review:
+            base = len(work.spans)
+            for i, r in enumerate(work.repairs):
+                if r.needs_review and r.end > r.start:
+                    attrs = {"title": _review_title(r.original, r.replacement, r.confidence, r.reason)}
+                    spans.append((r.start, r.end, base + i, "review", attrs))
+        spans.sort()
+        self.spans = spans
+        self.starts = [s[0] for s in spans]
+        self.max_len = max((s[1] - s[0] for s in spans), default=0)
+        hidden.sort()
+        self.hidden = hidden
+        self.hidden_starts = [h[0] for h in hidden]
+
+    def _delimiters(self, sp: Span) -> tuple[int, int, list[tuple[int, int]]]:
+        """Where a span's typed markers (`*...*`) are, so they are not printed as prose."""
+        t = self.text
+        a, b = sp.start, sp.end
+        if sp.kind not in DELIMITED_KINDS:
+            return a, b, []
+        given = sp.attrs.get("delim") or sp.attrs.get("marker") or sp.attrs.get("delimiter")
+        cands = (given,) if isinstance(given, str) and given else _DELIMS
+        for d in cands:
+            n = len(d)
+            if b - a > 2 * n and t.startswith(d, a) and t.endswith(d, a, b):
+                return a + n, b - n, [(a, a + n), (b - n, b)]
+            if a - n >= 0 and t.startswith(d, a - n) and t.startswith(d, b):
+                return a, b, [(a - n, a), (b, b + n)]
+        return a, b, []
+
+    def _overlapping(self, s: int, e: int) -> list[tuple[int, int, int, str, dict[str, Any]]]:
+        lo = bisect_left(self.starts, s - self.max_len)
+        hi = bisect_left(self.starts, e)
+        return [sp for sp in self.spans[lo:hi] if sp[1] > s]
+
+    def block_classes(self, s: int, e: int) -> list[str]:
+        """Block-level spans (a flashback covering a whole paragraph) become a class on the block."""
+        out = []
+        for a, b, _o, kind, _attrs in self._overlapping(s, e):
+            if kind == "flashback" and a <= s and b >= e and "flashback" not in out:
+                out.append("flashback")
+        return out
+
+    def line(self, s: int, e: int) -> Line:
+        t = self.text
+        while s < e and t[s].isspace():
+            s += 1
+        while e > s and t[e - 1].isspace():
+            e -= 1
+        if s >= e:
+            return []
+        spans = []
+        for a, b, order, kind, attrs in self._overlapping(s, e):
+            a, b = max(a, s), min(b, e)
+            if a >= b:
+                continue
+            if kind == "flashback" and a == s and b == e:
+                continue  # carried by the block's class
+            spans.append((a, b, order, kind, attrs))
+        hidden = self._hidden(s, e)
+        points = {s, e}
+        for a, b, *_ in spans:
+            points.update((a, b))
+        for a, b in hidden:
+            points.update((max(a, s), min(b, e)))
+        cuts = sorted(points)
+        root: Line = []
+        stack: list[tuple[tuple[int, int, int, str, dict[str, Any]] | None, Line]] = [(None, root)]
+        for p, q in zip(cuts, cuts[1:], strict=False):
+            want = sorted(
+                (sp for sp in spans if sp[0] <= p and sp[1] >= q), key=lambda x: (x[0], -x[1], x[2])
+            )
+            k = 0
+            while k < len(want) and k + 1 < len(stack) and stack[k + 1][0] is want[k]:
+                k += 1
+            del stack[k + 1 :]
+            for sp in want[k:]:
+                node = Inline(sp[3], sp[4])
+                stack[-1][1].append(node)
+                stack.append((sp, node.children))
+            if any(a <= p and q <= b for a, b in hidden):
+                continue
+            seg = clean(t[p:q])
+            if not seg:
+                continue
+            kids = stack[-1][1]
+            if kids and isinstance(kids[-1], str):
+                kids[-1] += seg
+            else:
+                kids.append(seg)
+        return _prune(root)
+
+    def _hidden(self, s: int, e: int) -> list[tuple[int, int]]:
+        lo = bisect_left(self.hidden_starts, s - 2)
+        out = []
+        for a, b in self.hidden[lo:]:
+            if a >= e:
+                break
+            if b > s:
+                out.append((a, b))
+        return out
+
+
+def _prune(nodes: Line) -> Line:
+    out: Line = []
+    for n in nodes:
+        if isinstance(n, str):
+            if out and isinstance(out[-1], str):
+                out[-1] += n
+            elif n:
+                out.append(n)
+            continue
+        n.children = _prune(n.children)
+        if n.children:
+            out.append(n)
+    return out
+
+
+def _review_title(original: str, replacement: str, confidence: float, reason: str) -> str:
+    shown = "".join(f"U+{ord(c):04X}" if c == "\ufffd" or not c.isprintable() else c for c in original)
+    return f"restored {shown} as {replacement} (confidence {confidence:.2f}; {reason})"
+
+
+def plain(nodes: Line) -> str:
+    """The text of a line with its markup dropped (for titles, alt texts, search)."""
+    return "".join(n if isinstance(n, str) else plain(n.children) for n in nodes)
+
+
+def words(doc: Document) -> int:
+    """Words of the story itself: notes and front matter do not count."""
+    return sum(
+        len(plain(line).split())
+        for ch in doc.chapters
+        for it in ch.items
+        if it.kind != "note"
+        for st in it.stanzas
+        for line in st
+    )
+
+
+def meta_rows(doc: Document) -> list[tuple[str, list[str]]]:
+    """The metadata a reader wants on the title page, as (label, values); empty fields left out."""
+    m = doc.work.meta
+    rows: list[tuple[str, list[str]]] = []
+
+    def add(label: str, values: list[str] | str | None) -> None:
+        vals = [values] if isinstance(values, str) else list(values or [])
+        vals = [" ".join(clean(str(v)).split()) for v in vals]
+        vals = [v for v in vals if v]
+        if vals:
+            rows.append((label, vals))
+
+    add("Author" if len(doc.authors) == 1 else "Authors", doc.authors)
+    add("Fandom" if len(m.fandoms) == 1 else "Fandoms", m.fandoms)
+    add("Rating", m.rating)
+    add("Warnings", m.warnings)
+    add("Categories", m.categories)
+    add("Relationships", [r.raw for r in m.relationships])
+    add("Characters", m.characters)
+    add("Tags", m.freeform)
+    add("Series", [f"{s.name}, part {s.position}" if s.position else s.name for s in m.series])
+    add("Language", m.language if m.language and m.language != "en" else "")
+    add("Published", m.published)
+    add("Updated", m.updated)
+    add("Completed", m.completed)
+    add("Words", f"{m.words if m.words is not None else words(doc):,}")
+    expected = "?" if m.chapters_expected is None else str(m.chapters_expected)
+    if m.chapters_posted is not None:
+        add("Chapters", f"{m.chapters_posted}/{expected}")
+    else:
+        add("Chapters", str(len(doc.chapters)))
+    add("Source", m.source.url or (m.source.file.rsplit("/", 1)[-1] if m.source.file else ""))
+    reps = doc.work.repairs
+    if reps:
+        review = sum(r.needs_review for r in reps)
+        noun = "character" if len(reps) == 1 else "characters"
+        add("Restored", f"{len(reps):,} damaged {noun} restored ({review:,} flagged for review)")
+    return rows
+
+
+def subjects(doc: Document) -> list[str]:
+    """Subjects for a catalogue: fandoms, relationships, characters, then freeform tags, no repeats."""
+    m = doc.work.meta
+    seen: set[str] = set()
+    out = []
+    for v in [*m.fandoms, *(r.raw for r in m.relationships), *m.characters, *m.freeform]:
+        v = " ".join(clean(v).split())
+        if v and v.casefold() not in seen:
+            seen.add(v.casefold())
+            out.append(v)
+    return out

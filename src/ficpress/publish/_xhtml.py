@@ -1,0 +1,150 @@
+"""XHTML fragments shared by the EPUB and the single-file HTML writers.
+
+Both speak the same vocabulary, so a thought is `<span class="thought">` and a
+scene break is `<hr class="scene-break">` everywhere; only the wrappers differ
+(an EPUB note carries `epub:type`, an HTML note can be collapsed with `<details>`).
+"""
+
+from __future__ import annotations
+
+from html import escape
+from importlib import resources
+
+from ficpress.publish._doc import Document, Inline, Item, Line, meta_rows
+
+_TAGS = {
+    "emphasis": ("em", ""),
+    "strong": ("strong", ""),
+    "strikethrough": ("s", ""),
+    "thought": ("span", "thought"),
+    "telepathy": ("span", "telepathy"),
+    "underline": ("span", "underline"),
+    "smallcaps": ("span", "smallcaps"),
+    "flashback": ("span", "flashback"),
+    "review": ("span", "review"),
+}
+
+
+def css() -> str:
+    return resources.files("ficpress.publish").joinpath("style.css").read_text(encoding="utf-8")
+
+
+def esc(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def inline(nodes: Line) -> str:
+    out = []
+    for n in nodes:
+        if isinstance(n, str):
+            out.append(escape(n, quote=False))
+        else:
+            out.append(_element(n))
+    return "".join(out)
+
+
+def _element(n: Inline) -> str:
+    tag, cls = _TAGS.get(n.kind, ("span", n.kind))
+    attrs = f' class="{cls}"' if cls else ""
+    if n.kind == "review" and n.attrs.get("title"):
+        attrs += f' title="{esc(str(n.attrs["title"]))}"'
+    return f"<{tag}{attrs}>{inline(n.children)}</{tag}>"
+
+
+def _cls(classes: list[str]) -> str:
+    return f' class="{" ".join(classes)}"' if classes else ""
+
+
+def _paras(item: Item, classes: list[str] | None = None) -> str:
+    out = []
+    for i, stanza in enumerate(item.stanzas):
+        c = list(classes or [])
+        if i == 0 and "after-break" in item.classes:
+            c.append("after-break")
+        if "flashback" in item.classes:
+            c.append("flashback")
+        out.append(f"<p{_cls(c)}>" + "<br/>".join(inline(line) for line in stanza) + "</p>")
+    return "\n".join(out)
+
+
+def item(it: Item, *, epub: bool) -> str:
+    """One reading item as XHTML; `epub` picks the EPUB spelling of notes."""
+    if it.kind == "scene_break":
+        glyph = f' data-glyph="{esc(it.glyph)}"' if it.glyph else ""
+        return f'<hr class="scene-break"{glyph}/>'
+    if it.kind == "verse":
+        extra = [c for c in it.classes if c in ("after-break", "flashback")]
+        body = "\n".join(
+            "<p>" + "<br/>".join(inline(line) for line in stanza) + "</p>" for stanza in it.stanzas
+        )
+        return f"<div{_cls(['verse', *extra])}>\n{body}\n</div>"
+    if it.kind == "note":
+        return note(it, epub=epub)
+    if it.kind == "letter":
+        return f'<blockquote class="letter">\n{_paras(it)}\n</blockquote>'
+    if it.kind == "message":
+        return f'<div class="message">\n{_paras(it)}\n</div>'
+    if it.kind == "subheading":
+        return "<h3>" + " ".join(inline(line) for stanza in it.stanzas for line in stanza) + "</h3>"
+    if it.kind == "front_matter":
+        return _paras(it, ["front-matter"])
+    return _paras(it)
+
+
+def note(it: Item, *, epub: bool, label: str | None = None) -> str:
+    role = it.role or "inline"
+    label = label or it.label
+    body = "\n".join("<p>" + "<br/>".join(inline(line) for line in stanza) + "</p>" for stanza in it.stanzas)
+    if epub:
+        etype = ' epub:type="notice"' if role == "disclaimer" else ""
+        shown = "" if it.self_labelled and label == it.label else f'<p class="note-label">{esc(label)}</p>\n'
+        return (
+            f'<aside class="note note-{esc(role)}" role="note"{etype} aria-label="{esc(label)}">\n'
+            f"{shown}{body}\n</aside>"
+        )
+    return (
+        f'<aside class="note note-{esc(role)}" role="note" aria-label="{esc(label)}">'
+        f"<details open><summary>{esc(label)}</summary>\n{body}\n</details></aside>"
+    )
+
+
+def text_note(text: str, *, epub: bool, label: str = "Author's note") -> str:
+    """A work-level note (from the metadata, not the text) in the same shape as a note item."""
+    body = "\n".join(f"<p>{escape(p.strip(), quote=False)}</p>" for p in text.split("\n\n") if p.strip())
+    if epub:
+        return (
+            f'<aside class="note note-work" role="note" aria-label="{esc(label)}">\n'
+            f'<p class="note-label">{esc(label)}</p>\n{body}\n</aside>'
+        )
+    return (
+        f'<aside class="note note-work" role="note" aria-label="{esc(label)}">'
+        f"<details open><summary>{esc(label)}</summary>\n{body}\n</details></aside>"
+    )
+
+
+def titlepage(doc: Document, *, epub: bool, heading: str = "h1") -> str:
+    """Title, byline, metadata list, summary, front matter and (shown) work notes."""
+    parts = [f"<{heading}>{esc(doc.title)}</{heading}>"]
+    if doc.authors:
+        parts.append(f'<p class="byline">by {esc(", ".join(doc.authors))}</p>')
+    rows = meta_rows(doc)
+    if rows:
+        dl = ["<dl>"]
+        for label, values in rows:
+            if label.startswith("Author"):
+                continue
+            dl.append(f"<dt>{esc(label)}</dt>")
+            dl.extend(f"<dd>{esc(v)}</dd>" for v in values)
+        dl.append("</dl>")
+        if len(dl) > 2:
+            parts.append("\n".join(dl))
+    summary = doc.work.meta.summary.strip()
+    if summary:
+        paras = "\n".join(f"<p>{esc(p.strip())}</p>" for p in summary.split("\n") if p.strip())
+        parts.append(f'<div class="summary">\n<p class="note-label">Summary</p>\n{paras}\n</div>')
+    for it in doc.front:
+        parts.append(item(it, epub=epub))
+    if doc.notes_mode == "show":
+        for n in doc.work_notes:
+            parts.append(text_note(n, epub=epub))
+    return "\n".join(parts)

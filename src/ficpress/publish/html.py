@@ -1,0 +1,81 @@
+"""One self-contained HTML file: inline CSS, no scripts, no external requests.
+
+Why one file: a reader can keep it, mail it or open it offline in any browser.
+Notes sit in `<details open>` so they can be folded without JavaScript, and
+repairs that need review carry a faint dotted underline whose tooltip says what
+was there and how sure the restorer was.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ficpress.model import Work
+from ficpress.publish import _xhtml as X
+from ficpress.publish._doc import build, subjects
+
+_EXTRA_CSS = """
+body { max-width: 38em; margin: 0 auto; padding: 0 1em 4em; }
+header.titlepage { border-bottom: 1px solid #ccc; padding-bottom: 1em; }
+nav#toc { margin: 2em 0; }
+nav#toc h2 { font-size: 1.2em; }
+section.chapter { margin-top: 3em; }
+aside.note details > summary { cursor: pointer; }
+.review { text-decoration: underline dotted rgba(128, 128, 128, 0.6); }
+footer { margin-top: 4em; font-size: 0.8em; color: #666; text-align: center; }
+@media print { .review { text-decoration: none; } aside.note details > summary { list-style: none; } }
+"""
+
+
+def render(work: Work, *, notes: str = "show", review: bool = True) -> bytes:
+    doc = build(work, notes=notes, review=review)
+    lang = doc.language
+    head = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(doc.title)}</title>",
+    ]
+    if doc.authors:
+        head.append(f'<meta name="author" content="{escape(", ".join(doc.authors))}">')
+    if work.meta.summary.strip():
+        head.append(f'<meta name="description" content="{escape(" ".join(work.meta.summary.split()))}">')
+    subj = subjects(doc)
+    if subj:
+        head.append(f'<meta name="keywords" content="{escape(", ".join(subj))}">')
+    head.append('<meta name="generator" content="ficpress">')
+    head.append(f"<style>\n{X.css()}{_EXTRA_CSS}</style>")
+    head.append("</head>")
+    body = ["<body>", f'<header class="titlepage">\n{X.titlepage(doc, epub=False)}\n</header>']
+    toc_items = [(ch.title, ch.anchor) for ch in doc.chapters]
+    has_notes = doc.notes_mode == "end" and (doc.end_notes or doc.work_notes)
+    if has_notes:
+        toc_items.append(("Notes", "notes"))
+    if len(toc_items) > 1:
+        lis = "\n".join(f'<li><a href="#{a}">{escape(t)}</a></li>' for t, a in toc_items)
+        body.append(f'<nav id="toc" aria-label="Contents">\n<h2>Contents</h2>\n<ol>\n{lis}\n</ol>\n</nav>')
+    body.append("<main>")
+    for ch in doc.chapters:
+        body.append(f'<section class="chapter" id="{ch.anchor}" aria-labelledby="{ch.anchor}-title">')
+        body.append(f'<h2 id="{ch.anchor}-title">{escape(ch.title)}</h2>')
+        body.extend(X.item(it, epub=False) for it in ch.items)
+        body.append("</section>")
+    if has_notes:
+        body.append('<section class="notes" id="notes" aria-labelledby="notes-title">')
+        body.append('<h2 id="notes-title">Notes</h2>')
+        body.extend(X.text_note(n, epub=False) for n in doc.work_notes)
+        body.extend(
+            X.note(en.item, epub=False, label=f"{en.item.label} ({en.where})") for en in doc.end_notes
+        )
+        body.append("</section>")
+    body.append("</main>")
+    review_n = sum(r.needs_review for r in work.repairs)
+    if review and review_n:
+        body.append(
+            f"<footer><p>{review_n:,} restored characters are uncertain and faintly underlined;"
+            " hover over one to see what the file had there.</p></footer>"
+        )
+    body.append("</body>\n</html>\n")
+    return ("\n".join(head + body)).encode("utf-8")

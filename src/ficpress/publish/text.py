@@ -1,0 +1,82 @@
+"""Plain text for reading anywhere: a title block, underlined chapter headings,
+`* * *` between scenes, one blank line between paragraphs, notes labelled.
+
+Thoughts and emphasis keep the `*asterisk*` convention readers of plain-text
+fan fiction already know; verse is indented so it stands apart from prose.
+"""
+
+from __future__ import annotations
+
+from ficpress.model import Work
+from ficpress.publish._doc import Inline, Item, Line, build, meta_rows
+
+_MARK = {"emphasis": "*", "thought": "*", "telepathy": ":", "strong": "**", "underline": "_"}
+
+
+def _inline(nodes: Line, marks: frozenset[str] = frozenset()) -> str:
+    out = []
+    for n in nodes:
+        if isinstance(n, str):
+            out.append(n)
+        else:
+            out.append(_element(n, marks))
+    return "".join(out)
+
+
+def _element(n: Inline, marks: frozenset[str]) -> str:
+    mark = _MARK.get(n.kind)
+    # `*a *b* c*` reads as two runs: a mark already open is not repeated inside itself.
+    inner = _inline(n.children, marks | {mark} if mark else marks)
+    if not mark or mark in marks or not inner.strip():
+        return inner
+    lead = inner[: len(inner) - len(inner.lstrip())]
+    trail = inner[len(inner.rstrip()) :]
+    return f"{lead}{mark}{inner.strip()}{mark}{trail}"
+
+
+def _underline(title: str, ch: str) -> str:
+    return f"{title}\n{ch * max(3, len(title))}"
+
+
+def _note(it: Item, label: str) -> str:
+    paras = ["\n".join(_inline(ln) for ln in st) for st in it.stanzas]
+    if not (it.self_labelled and label == it.label):
+        paras[0] = f"[{label}] {paras[0]}"
+    return "\n\n".join(paras)
+
+
+def _item(it: Item) -> str:
+    if it.kind == "scene_break":
+        return "* * *"
+    if it.kind == "verse":
+        return "\n\n".join("\n".join("    " + _inline(ln) for ln in st) for st in it.stanzas)
+    if it.kind == "note":
+        return _note(it, it.label)
+    if it.kind in ("letter", "message"):
+        return "\n\n".join("\n".join("  " + _inline(ln) for ln in st) for st in it.stanzas)
+    return "\n\n".join("\n".join(_inline(ln) for ln in st) for st in it.stanzas)
+
+
+def render(work: Work, *, notes: str = "show") -> bytes:
+    doc = build(work, notes=notes)
+    out = [_underline(doc.title, "=")]
+    if doc.authors:
+        out.append(f"by {', '.join(doc.authors)}")
+    rows = [
+        f"{label}: {', '.join(values)}" for label, values in meta_rows(doc) if not label.startswith("Author")
+    ]
+    if rows:
+        out.append("\n".join(rows))
+    if work.meta.summary.strip():
+        out.append("Summary: " + " ".join(work.meta.summary.split()))
+    out.extend(_item(it) for it in doc.front)
+    if doc.notes_mode == "show":
+        out.extend(f"[Author's note] {n.strip()}" for n in doc.work_notes)
+    for ch in doc.chapters:
+        out.append("\n" + _underline(ch.title, "-"))
+        out.extend(_item(it) for it in ch.items)
+    if doc.notes_mode == "end" and (doc.end_notes or doc.work_notes):
+        out.append("\n" + _underline("Notes", "-"))
+        out.extend(f"[Author's note] {n.strip()}" for n in doc.work_notes)
+        out.extend(_note(en.item, f"{en.item.label}, {en.where}") for en in doc.end_notes)
+    return ("\n\n".join(out).strip() + "\n").encode("utf-8")
