@@ -1,34 +1,27 @@
 """Structure: `Source` + `Restoration` -> `Work` (chapters, blocks, scenes, spans).
 
 Public API: `build(source, restoration) -> Work`.
+
+Plain text is read for the conventions fan-fiction authors use (headings such
+as "Part 5." or "(2/5)", end markers, blank-line or symbol scene breaks, verse,
+notes, `*thoughts*`); marked-up sources (HTML, EPUB, Markdown) keep the
+structure ingest read and have it mapped through restore's offset map. The
+text itself is never changed: everything is a standoff annotation with a
+confidence.
 """
 
 from __future__ import annotations
 
-from ficpress.model import Block, Chapter, Restoration, Scene, Source, Work
+from ficpress.model import Restoration, Source, Work
+from ficpress.structure.plain import build_plain
 
 __all__ = ["build"]
 
 
 def build(source: Source, restoration: Restoration) -> Work:
-    """Placeholder: one chapter, one paragraph per non-empty line."""
-    text = restoration.text
-    blocks: list[Block] = []
-    pos = 0
-    for line in text.split("\n"):
-        if line.strip():
-            blocks.append(Block("paragraph", pos, pos + len(line)))
-        pos += len(line) + 1
-    meta = source.meta
-    if not meta.title:
-        meta.title = source.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    chapters = [Chapter(1, meta.title, 0, len(text), implicit=True)]
-    return Work(
-        meta=meta,
-        text=text,
-        repairs=restoration.repairs,
-        damage=source.damage,
-        blocks=blocks,
-        chapters=chapters,
-        scenes=[Scene(0, len(text), 0)],
-    )
+    """Annotate the restored text with blocks, chapters, scenes and spans."""
+    if source.structured and (source.blocks or source.chapters):
+        from ficpress.structure.mapped import build_mapped
+
+        return build_mapped(source, restoration)
+    return build_plain(source, restoration)

@@ -1,0 +1,82 @@
+"""Thoughts and emphasis written with ASCII markers: `*...*`, `_..._`, `/.../`, `:...:`.
+
+Plain-text authors mark italics with asterisks, underscores or slashes and
+telepathy with colons. Whether a marked stretch is a thought or emphasis
+depends on what it holds: a clause (several words, a first-person pronoun,
+sentence punctuation) is a character's thought; one or two words inside a
+sentence are emphasis. The span covers the inner text; the marker positions
+are kept so output can drop or show them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ficpress.model import Span
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("*", re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]{1,600}?)(?<=[^\s*])\*(?![\w*])")),
+    ("_", re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]{1,600}?)(?<=[^\s_])_(?![\w_])")),
+    # Slashes: letters right inside, never a path, URL, date or "and/or".
+    (
+        "/",
+        re.compile(
+            r"(?<![\w/:.<])/(?=[A-Za-z\"'\u201c\u2018])([^/\n<>]{1,600}?)(?<=[\w.!?,'\"\u2019\u201d\u2026])/(?![\w/])"
+        ),
+    ),
+    # Colons for telepathy: ":Can you hear me?:"; the opening colon follows a space or starts the line.
+    (
+        ":",
+        re.compile(
+            r"(?:(?<=^)|(?<=[\s\"\u201c(]))::?(?=[A-Za-z])([^:\n]{1,600}?)(?<=[\w.!?,'\"\u2019\u201d\u2026])::?(?![\w:])",
+            re.M,
+        ),
+    ),
+]
+
+_PRONOUN = re.compile(
+    r"\b(?:I|I'm|I\u2019m|I'll|I\u2019ll|I've|I\u2019ve|I'd|I\u2019d|me|my|mine|myself|we|us|our)\b"
+)
+_URLISH = re.compile(r"https?|www\.|\.com|\.org|\.net")
+
+
+def classify(inner: str) -> tuple[str, float]:
+    """("thought" | "emphasis", confidence) for the text inside a marker pair."""
+    n = len(inner.split())
+    stripped = inner.rstrip()
+    punct = stripped[-1:] in (".", "?", "!", "\u2026") if stripped else False
+    pronoun = bool(_PRONOUN.search(inner))
+    if n <= 2 and not punct:
+        return "emphasis", 0.9 if n == 1 else 0.75
+    if n >= 4 or punct or (pronoun and n >= 2):
+        return "thought", 0.9 if (pronoun or punct) else 0.75
+    return "emphasis", 0.6
+
+
+def find_spans(text: str, ranges: Iterable[tuple[int, int]]) -> list[Span]:
+    """Marked thoughts and emphasis inside each `[start, end)` range (prose blocks)."""
+    spans: list[Span] = []
+    for start, end in ranges:
+        taken: list[tuple[int, int]] = []
+        for marker, rx in _PATTERNS:
+            for m in rx.finditer(text, start, end):
+                s, e = m.span()
+                if any(s < te and ts < e for ts, te in taken):
+                    continue
+                inner = m.group(1)
+                if marker == "/" and (_URLISH.search(inner) or len(inner.split()) > 40):
+                    continue
+                if marker == ":" and len(inner.split()) < 2:
+                    continue
+                kind, conf = classify(inner)
+                attrs = {"marker": marker, "open": [s, m.start(1)], "close": [m.end(1), e]}
+                if marker == ":":
+                    kind, conf = "thought", min(conf, 0.7)
+                    attrs["telepathy"] = True
+                if marker == "/":
+                    conf = min(conf, 0.75)
+                spans.append(Span(kind, m.start(1), m.end(1), round(conf, 3), attrs))
+                taken.append((s, e))
+    spans.sort(key=lambda sp: sp.start)
+    return spans

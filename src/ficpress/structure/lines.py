@@ -1,0 +1,98 @@
+"""Lines of the restored text, the unit every plain-text decision starts from.
+
+Plain-text fan fiction carries its structure in line breaks: a heading is a
+line, an end marker is a line, a scene break is a run of blank lines or a line
+of symbols. So the text is cut once into lines with their offsets, and every
+later step labels lines instead of re-scanning the string.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Characters that open or close a quotation in the texts we meet (straight and typographic).
+QUOTES = '"\u201c\u201d\u201e\u00ab\u00bb'
+SENTENCE_END = ".!?\u2026"
+
+
+@dataclass
+class Line:
+    """One line of the text: `[start, end)` excludes the newline; `lo`/`hi` trim surrounding spaces."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    lo: int = 0
+    hi: int = 0
+    label: str | None = None  # the block kind decided for this line (None = not yet decided)
+    confidence: float = 1.0
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+    @property
+    def blank(self) -> bool:
+        return self.lo == self.hi
+
+
+def split_lines(text: str) -> list[Line]:
+    """Cut `text` into lines with offsets; linear in the length of the text."""
+    out: list[Line] = []
+    pos = 0
+    n = len(text)
+    i = 0
+    while pos <= n:
+        nl = text.find("\n", pos)
+        end = n if nl == -1 else nl
+        raw = text[pos:end]
+        body = raw.strip()
+        if body:
+            lo = pos + (len(raw) - len(raw.lstrip()))
+            hi = lo + len(body)
+        else:
+            lo = hi = pos
+        out.append(Line(i, pos, end, raw, lo, hi))
+        i += 1
+        if nl == -1:
+            break
+        pos = nl + 1
+    # A final newline leaves one empty line after it that is not part of the text's content.
+    if len(out) > 1 and out[-1].start == n and out[-1].blank:
+        out.pop()
+    return out
+
+
+def ends_sentence(s: str) -> bool:
+    """Whether a line ends as prose does: final punctuation, possibly inside closing quotes or brackets."""
+    t = s.rstrip().rstrip(QUOTES + "'\u2019)]*_~ ")
+    return bool(t) and t[-1] in SENTENCE_END
+
+
+def quote_count(s: str) -> int:
+    return sum(s.count(q) for q in QUOTES)
+
+
+def words(s: str) -> int:
+    return len(s.split())
+
+
+@dataclass
+class Unit:
+    """A block-to-be: one or more lines with a kind, before offsets become a `Block`.
+
+    `lo`/`hi` are text offsets of the first non-space and after the last
+    non-space character; `gap_before` counts the blank lines before the unit.
+    """
+
+    kind: str
+    lines: list[int]
+    lo: int
+    hi: int
+    confidence: float = 1.0
+    attrs: dict[str, Any] = field(default_factory=dict)
+    gap_before: int = 0
+    chapter: int = -1

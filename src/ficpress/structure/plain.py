@@ -1,0 +1,320 @@
+"""Structure of a plain-text story, decided line by line and then unit by unit.
+
+Order matters and is fixed: front matter and title, then lines that announce
+themselves (headings, end markers, dividers, flashback markers, labelled
+notes), then the paragraph habit, verse, paragraphs, unlabelled notes, blank
+scene breaks, chapters, flashbacks, scenes and inline spans. Every step is one
+linear pass over lines or units.
+"""
+
+from __future__ import annotations
+
+from ficpress.model import Block, Restoration, Source, Span, Work
+from ficpress.structure import chapters as chapters_mod
+from ficpress.structure import dividers, frontmatter, inline, notes, scenes, verse
+from ficpress.structure.flashback import flashback_spans
+from ficpress.structure.headings import parse_bare_number, parse_end_marker, parse_heading
+from ficpress.structure.lines import Line, Unit, split_lines
+
+# Units whose text is prose-like and may hold inline markup.
+INLINE_KINDS = {"paragraph", "verse", "note", "letter"}
+
+
+def _header_lines(lines: list[Line], source: Source, restoration: Restoration) -> int:
+    """Label the ingest-read header block as front matter; return the first body line index."""
+    he = source.meta.raw.get("header_end")
+    if not isinstance(he, int) or he <= 0:
+        return 0
+    end = restoration.offsets.to_text(he)
+    i = 0
+    while i < len(lines) and lines[i].start < end:
+        if not lines[i].blank:
+            lines[i].label = "front_matter"
+            lines[i].attrs = {"field": "header"}
+        i += 1
+    return i
+
+
+def _next_nonblank(lines: list[Line], i: int) -> int:
+    while i < len(lines) and lines[i].blank:
+        i += 1
+    return i
+
+
+def _title(lines: list[Line], body: int, work_meta_title: str) -> tuple[int, str, float, list[str]]:
+    """Label the title line (and a byline) as front matter; return (first story line, title, conf, authors)."""
+    i = _next_nonblank(lines, body)
+    if i >= len(lines):
+        return i, "", 0.0, []
+    ln = lines[i]
+    followed_by_blank = i + 1 < len(lines) and lines[i + 1].blank
+    guess = frontmatter.guess_title(ln.stripped, followed_by_blank)
+    if work_meta_title and (guess is None or guess.title.lower() != work_meta_title.strip().lower()):
+        return i, "", 0.0, []
+    if guess is None or guess.confidence < 0.5:
+        return i, "", 0.0, []
+    # A title needs a story after it: a lone line is the story.
+    nxt = _next_nonblank(lines, i + 1)
+    if nxt >= len(lines):
+        return i, "", 0.0, []
+    ln.label, ln.confidence, ln.attrs = "front_matter", guess.confidence, {"field": "title"}
+    authors = list(guess.authors)
+    by = frontmatter.byline(lines[nxt].stripped)
+    if by:
+        lines[nxt].label, lines[nxt].confidence, lines[nxt].attrs = "front_matter", 0.85, {"field": "author"}
+        authors.append(by)
+        nxt = _next_nonblank(lines, nxt + 1)
+    return nxt, guess.title, guess.confidence, authors
+
+
+def _label_line(ln: Line) -> None:
+    """Decide the lines that announce themselves."""
+    s = ln.stripped
+    h = parse_heading(s)
+    if h is not None:
+        ln.label, ln.confidence = "heading", h.confidence
+        ln.attrs = {
+            "level": 2,
+            "title": h.display,
+            "unit_kind": h.kind,
+            "number": h.number,
+            "numeral": h.numeral,
+        }
+        if h.of is not None:
+            ln.attrs["of"] = h.of
+        return
+    e = parse_end_marker(s)
+    if e is not None:
+        ln.label, ln.confidence = "end_marker", e.confidence
+        ln.attrs = {
+            "text": s,
+            "unit_kind": e.kind,
+            "number": e.number,
+            "numeral": e.numeral,
+            "final": e.final,
+        }
+        return
+    fb = dividers.flashback_marker(s)
+    if fb is not None:
+        ln.label, ln.confidence = "marker", 0.95
+        ln.attrs = {"marker": "flashback", "edge": fb, "text": s}
+        return
+    g = dividers.divider_glyph(s)
+    if g is not None:
+        ln.label, ln.confidence = "scene_break", g[1]
+        ln.attrs = {"glyph": g[0]}
+        return
+    pov = dividers.pov_header(s)
+    if pov is not None:
+        ln.label, ln.confidence = "scene_break", 0.8
+        ln.attrs = {"glyph": s, "pov": pov}
+        return
+    n = notes.labelled_note(s)
+    if n is not None:
+        ln.label, ln.confidence = "note", n[1]
+        ln.attrs = {"role": "disclaimer" if n[0] == "disclaimer" else ""}
+
+
+def _bare_number_headings(lines: list[Line], first: int) -> None:
+    """Lines holding only "1", "2", "III": headings only when several follow in order after blank lines."""
+    cands = []
+    for i in range(first, len(lines)):
+        ln = lines[i]
+        if ln.label is None and not ln.blank and len(ln.stripped) <= 8:
+            h = parse_bare_number(ln.stripped)
+            if h is not None and (i == first or lines[i - 1].blank):
+                cands.append((i, h))
+    if len(cands) < 2:
+        return
+    nums = [h.number for _, h in cands]
+    in_order = sum(1 for a, b in zip(nums, nums[1:], strict=False) if b == (a or 0) + 1)
+    if in_order < 0.7 * (len(cands) - 1):
+        return
+    for i, h in cands:
+        ln = lines[i]
+        ln.label, ln.confidence = "heading", h.confidence
+        ln.attrs = {"level": 2, "title": h.display, "unit_kind": "", "number": h.number, "numeral": h.numeral}
+
+
+def _units(lines: list[Line], first: int, single: bool, stanzas: list[verse.Stanza]) -> list[Unit]:
+    """Group labelled lines into units in text order."""
+    stanza_of: dict[int, verse.Stanza] = {}
+    for st in stanzas:
+        for i in st.lines:
+            stanza_of[i] = st
+    units: list[Unit] = []
+    gap = 0
+    i = 0
+    n = len(lines)
+    while i < n:
+        ln = lines[i]
+        if ln.blank:
+            gap += 1
+            i += 1
+            continue
+        if i in stanza_of:
+            st = stanza_of[i]
+            idx = st.lines
+            rng = [[lines[j].lo, lines[j].hi] for j in idx]
+            units.append(
+                Unit("verse", idx, lines[idx[0]].lo, lines[idx[-1]].hi, st.confidence, {"lines": rng}, gap)
+            )
+            i = idx[-1] + 1
+        elif ln.label is not None:
+            units.append(Unit(ln.label, [i], ln.lo, ln.hi, ln.confidence, dict(ln.attrs), gap))
+            i += 1
+        elif single or i < first:
+            units.append(Unit("paragraph", [i], ln.lo, ln.hi, 0.9, {}, gap))
+            i += 1
+        else:
+            j = i
+            while (
+                j + 1 < n and not lines[j + 1].blank and lines[j + 1].label is None and j + 1 not in stanza_of
+            ):
+                j += 1
+            units.append(Unit("paragraph", list(range(i, j + 1)), ln.lo, lines[j].hi, 0.85, {}, gap))
+            i = j + 1
+        gap = 0
+    return units
+
+
+def _unlabelled_notes(units: list[Unit], first: int, text: str) -> None:
+    """An unlabelled last (or first) paragraph addressed to readers is an end (or head) note."""
+    story = [i for i in range(first, len(units)) if units[i].kind in ("paragraph", "verse")]
+    if len(story) < 3:
+        return
+    last = story[-1]
+    u = units[last]
+    if (
+        u.kind == "paragraph"
+        and last == len(units) - 1
+        and (u.gap_before >= 1 or units[last - 1].kind == "end_marker")
+    ):
+        c = notes.unlabelled_note_confidence(text[u.lo : u.hi], last=True)
+        if c > 0:
+            u.kind, u.confidence, u.attrs = "note", c, {"role": "end", "labelled": False}
+    f = story[0]
+    u = units[f]
+    nxt = units[f + 1] if f + 1 < len(units) else None
+    if u.kind == "paragraph" and nxt is not None and nxt.gap_before >= 1:
+        c = notes.unlabelled_note_confidence(text[u.lo : u.hi], last=False)
+        if c > 0:
+            u.kind, u.confidence, u.attrs = "note", c, {"role": "head", "labelled": False}
+
+
+def _note_roles(units: list[Unit], n_chapters: int) -> None:
+    """A labelled note before its chapter's story is a head note, after it an end note, else inline."""
+    buckets: list[list[int]] = [[] for _ in range(n_chapters)]
+    for i, u in enumerate(units):
+        if 0 <= u.chapter < n_chapters:
+            buckets[u.chapter].append(i)
+    for members in buckets:
+        story = [i for i in members if units[i].kind in ("paragraph", "verse", "scene_break", "letter")]
+        for i in members:
+            u = units[i]
+            if u.kind != "note" or u.attrs.get("role"):
+                continue
+            if not story or i < story[0]:
+                u.attrs["role"] = "head"
+            elif i > story[-1]:
+                u.attrs["role"] = "end"
+            else:
+                u.attrs["role"] = "inline"
+
+
+def build_plain(source: Source, restoration: Restoration) -> Work:
+    text = restoration.text
+    meta = source.meta
+    lines = split_lines(text)
+    body = _header_lines(lines, source, restoration)
+    first_line, title, title_conf, authors = _title(lines, body, meta.title)
+    if title and not meta.title:
+        meta.title, meta.title_confidence = title, title_conf
+    if authors and not meta.authors:
+        meta.authors = authors
+    for ln in lines[first_line:]:
+        if not ln.blank and ln.label is None:
+            _label_line(ln)
+    _bare_number_headings(lines, first_line)
+
+    single, habit_conf = scenes.single_newline_habit(lines, first_line)
+    refrains = verse.refrain_counts(lines)
+    if single:
+        src_lines = source.text.split("\n")
+        if len(src_lines) == len(lines) + 1 and src_lines[-1] == "":
+            src_lines.pop()
+        qtext = src_lines if len(src_lines) == len(lines) else None
+        stanzas = verse.detect_single(lines, first_line, len(lines), refrains, qtext)
+    else:
+        groups: list[list[int]] = []
+        cur: list[int] = []
+        for ln in lines[first_line:]:
+            if not ln.blank and ln.label is None:
+                cur.append(ln.index)
+            elif cur:
+                groups.append(cur)
+                cur = []
+        if cur:
+            groups.append(cur)
+        stanzas, _ = verse.detect_grouped(lines, groups, refrains)
+
+    units = _units(lines, first_line, single, stanzas)
+    first = next((i for i, u in enumerate(units) if u.kind != "front_matter"), len(units))
+    _unlabelled_notes(units, first, text)
+
+    # Blank-line scene breaks become units of their own, between the units they separate.
+    breaks = dict(scenes.blank_breaks(units, single, first))
+    if breaks:
+        merged: list[Unit] = []
+        for i, u in enumerate(units):
+            if i in breaks:
+                p = units[i - 1]
+                merged.append(Unit("scene_break", [], p.hi, u.lo, breaks[i], {"glyph": ""}))
+            merged.append(u)
+        units = merged
+        first = next((i for i, u in enumerate(units) if u.kind != "front_matter"), len(units))
+
+    chapters = chapters_mod.build_chapters(units, first, len(text), meta.title)
+    _note_roles(units, len(chapters))
+    spans: list[Span] = flashback_spans(units)
+    scene_list = scenes.build_scenes(units, len(chapters))
+    spans.extend(inline.find_spans(text, ((u.lo, u.hi) for u in units if u.kind in INLINE_KINDS)))
+    spans.sort(key=lambda s: (s.start, -s.end))
+
+    blocks: list[Block] = []
+    for u in units:
+        attrs = {k: v for k, v in u.attrs.items() if k not in ("unit_kind", "numeral")}
+        if u.kind == "heading":
+            attrs["kind"] = u.attrs.get("unit_kind", "")
+            attrs["numeral"] = u.attrs.get("numeral", "")
+        if u.kind == "end_marker":
+            attrs["closes"] = u.chapter
+        blocks.append(Block(u.kind, u.lo, u.hi, round(u.confidence, 3), attrs))
+
+    expected = [u.attrs["of"] for u in units if u.kind == "heading" and u.attrs.get("of")]
+    if expected and meta.chapters_expected is None:
+        meta.chapters_expected = max(expected)
+    if meta.chapters_posted is None:
+        meta.chapters_posted = len(chapters)
+    disclaimers = [
+        text[u.lo : u.hi] for u in units if u.kind == "note" and u.attrs.get("role") == "disclaimer"
+    ]
+    if disclaimers and not meta.disclaimer:
+        meta.disclaimer = disclaimers[0]
+    meta.raw.setdefault("structure", {})
+    meta.raw["structure"].update(
+        {"paragraph_habit": "single-newline" if single else "blank-line", "habit_confidence": habit_conf}
+    )
+    if not meta.title:
+        stem = source.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        meta.title, meta.title_confidence = stem, 0.2
+    return Work(
+        meta=meta,
+        text=text,
+        repairs=restoration.repairs,
+        damage=source.damage,
+        blocks=blocks,
+        chapters=chapters,
+        scenes=scene_list,
+        spans=spans,
+    )
