@@ -190,7 +190,7 @@ def build(work: Work, *, notes: str = "show", review: bool = False) -> Document:
     for block in blocks:
         ci = _chapter_of(block, chapters, starts)
         chapter = chapters[ci] if ci is not None else None
-        if block.kind in HIDDEN_BLOCKS or block.end <= block.start:
+        if block.kind in HIDDEN_BLOCKS or (block.end <= block.start and block.kind != "scene_break"):
             continue
         if block.kind == "heading" and chapter is not None and _is_chapter_heading(block, chapter, text):
             continue
@@ -384,6 +384,14 @@ class _Inliner:
         a, b = sp.start, sp.end
         if sp.kind not in DELIMITED_KINDS:
             return a, b, []
+        ranges = [sp.attrs.get("open"), sp.attrs.get("close")]
+        if all(isinstance(r, list | tuple) and len(r) == 2 for r in ranges):
+            # the structure stage said exactly where the typed markers are
+            hide = [(int(r[0]), int(r[1])) for r in ranges if int(r[1]) > int(r[0])]  # type: ignore[index]
+            inner = [h for h in hide if a <= h[0] and h[1] <= b]
+            if len(inner) == 2:
+                a, b = inner[0][1], inner[1][0]
+            return a, b, hide
         given = sp.attrs.get("delim") or sp.attrs.get("marker") or sp.attrs.get("delimiter")
         cands = (given,) if isinstance(given, str) and given else _DELIMS
         for d in cands:
