@@ -1,19 +1,291 @@
 """Analyse: `Work` -> `Work.analysis` (characters, quotes, speakers, POV, network, arc).
 
 Public API: `analyse(work) -> dict` (also stored on `work.analysis`).
+
+The people half (quotations, characters and their aliases, speakers and
+addressees) is computed here from the restored text and structure's paragraphs;
+the story half (scenes, POV, network, arc, counts) is merged in from
+`ficpress.analyse.story` when it is present.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter, defaultdict
 from typing import Any
 
+from ficpress.analyse import characters as ch
+from ficpress.analyse import quotes as qt
+from ficpress.analyse import speakers as sp
 from ficpress.model import Work
 
-__all__ = ["analyse"]
+__all__ = ["analyse", "people"]
+
+VERSION = 1
+MIN_MENTIONS = 2
 
 
 def analyse(work: Work) -> dict[str, Any]:
-    """Placeholder: word counts only."""
-    words = len(work.text.split())
-    work.analysis = {"characters": [], "quotes": [], "words": words}
-    return work.analysis
+    """Run the people analysis, then the story summary, and store the result on the work."""
+    result = people(work.text, work.blocks)
+    try:
+        from ficpress.analyse.story import summarise
+    except ImportError:
+        summarise = None
+    if summarise is not None:
+        result.update(summarise(work, result["characters"], result["quotes"], result["mentions"]))
+    work.analysis = result
+    return result
+
+
+def people(
+    text: str, blocks: list | None = None, paragraphs: list[tuple[int, int]] | None = None
+) -> dict[str, Any]:
+    """Quotes, characters, mentions and attributions for one text (no Work needed, for benchmarks)."""
+    paras = paragraphs if paragraphs is not None else qt.paragraphs_of(text, blocks)
+    breaks = _breaks(text, paras, blocks)
+    found = qt.detect(text, paras)
+    speech = [q for q in found if q.kind == "speech"]
+    spoken = [q for q in found if q.kind in ("speech", "thought")]
+    idx = ch.TextIndex(text, paras, [(q.start, q.end) for q in spoken])
+    mentions = ch.find_mentions(text, idx)
+    chars = ch.cluster(mentions, text)
+    ch.person_scores(chars, text)
+    ch.assign_gender(chars, text, idx)
+    chars = _keep_people(chars, text)
+
+    refs = _refs(chars)
+    _epithets(text, chars, refs, idx)
+    res = sp.Resolver(refs, [c.gender for c in chars])
+    atts = sp.attribute(text, paras, speech, res, breaks)
+    # nicknames the story teaches: a term of address used for one person, line after line
+    if _learn_vocatives(text, speech, atts, chars):
+        chars = [c for c in chars if c.mentions]
+        refs = _refs(chars)
+        _epithets(text, chars, refs, idx)
+        res = sp.Resolver(refs, [c.gender for c in chars])
+        atts = sp.attribute(text, paras, speech, res, breaks)
+    return _output(text, chars, speech, atts, refs)
+
+
+def _breaks(text: str, paras: list[tuple[int, int]], blocks: list | None) -> set[int]:
+    """Paragraph indices that start a new scene (a break block or a blank-line gap before them)."""
+    out: set[int] = set()
+    starts = [p[0] for p in paras]
+    if blocks:
+        import bisect
+
+        for b in blocks:
+            if b.kind in ("scene_break", "heading", "end_marker"):
+                out.add(bisect.bisect_left(starts, b.end))
+    for i in range(1, len(paras)):
+        gap = text[paras[i - 1][1] : paras[i][0]]
+        if gap.count("\n") >= 2:
+            out.add(i)
+    return out
+
+
+def _keep_people(chars: list[ch.Character], text: str) -> list[ch.Character]:
+    kept = []
+    for c in chars:
+        n = len(c.mentions)
+        if c.person_score <= 0 and not (n >= 3 and c.person_score > -1 and c.gender):
+            continue
+        if n < MIN_MENTIONS and c.person_score < 1.5:
+            continue
+        kept.append(c)
+    kept.sort(key=lambda c: -len(c.mentions))
+    for i, c in enumerate(kept):
+        c.id = f"c{i + 1}"
+    return kept
+
+
+def _refs(chars: list[ch.Character]) -> list[sp.Ref]:
+    refs = []
+    for i, c in enumerate(chars):
+        for m in c.mentions:
+            refs.append(sp.Ref(m.start, m.end, i, m.kind, m.in_quote))
+    return refs
+
+
+_EPI = re.compile(
+    r"\b[Tt]he\s+(?:(?:sleeping|young|little|older|younger|old|small|tall|blond|blonde|other|"
+    r"[a-z]+-haired|[a-z]+ed)\s+)?(" + "|".join(sorted(ch.EPITHETS, key=len, reverse=True)) + r")\b"
+)
+
+
+def _epithets(text: str, chars: list[ch.Character], refs: list[sp.Ref], idx: ch.TextIndex) -> None:
+    """'the redhead', 'the vampire': give each epithet to the person it keeps pointing at."""
+    if not chars:
+        return
+    import bisect
+
+    refs.sort(key=lambda r: r.start)
+    starts = [r.start for r in refs]
+    votes: dict[str, Counter[int]] = defaultdict(Counter)
+    occ: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    genders = [c.gender for c in chars]
+    names_lower = {c.name.lower() for c in chars}
+    for m in _EPI.finditer(text):
+        word = m.group(1).lower()
+        if "the " + word in names_lower:
+            continue
+        s, e = m.start(), m.end()
+        if idx.in_quote(s) >= 0:
+            continue
+        sent_start = max(text.rfind(". ", 0, s), text.rfind("\n", 0, s)) + 1
+        in_sentence = {
+            r.char for r in refs[bisect.bisect_left(starts, sent_start) : bisect.bisect_left(starts, s)]
+        }
+        k = bisect.bisect_left(starts, sent_start) - 1
+        g = ch.EPITHETS.get(word)
+        while k >= 0 and refs[k].start > s - 1500:
+            r = refs[k]
+            k -= 1
+            if r.char in in_sentence or r.in_quote:
+                continue
+            if g is not None and genders[r.char] not in (g, None):
+                continue
+            votes[word][r.char] += 1
+            break
+        occ[word].append((s, e))
+    for word, v in votes.items():
+        total = sum(v.values())
+        best, n = v.most_common(1)[0]
+        if n >= 2 and n / total >= 0.5 and len(occ[word]) >= 2:
+            c = chars[best]
+            label = "the " + word
+            for s, e in occ[word]:
+                refs.append(sp.Ref(s, e, best, "epithet", False))
+            c.add_alias(
+                label, "epithet-turn-taking", occ[word][0][0], occ[word][0][1], ch._ctx(text, occ[word][0])
+            )
+            c.aliases[label]["count"] = len(occ[word])
+            c.aliases[label]["evidence"][-1]["votes"] = f"{n}/{total}"
+    refs.sort(key=lambda r: r.start)
+
+
+def _learn_vocatives(text: str, speech: list, atts: list[sp.Attribution], chars: list[ch.Character]) -> bool:
+    """A vocative used for the same addressee again and again is that person's nickname."""
+    tally: dict[str, Counter[int]] = defaultdict(Counter)
+    where: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for q, a in zip(speech, atts, strict=True):
+        if not a.vocatives:
+            continue
+        target = a.addressees[0] if a.addressee_method == "turn-taking" and a.addressees else None
+        if target is None:
+            # the vocative itself set the addressee; look at the neighbours' speakers instead
+            target = _other_party(speech, atts, q, a)
+        if target is None or target == a.speaker:
+            continue
+        for s, e, w in a.vocatives:
+            tally[w][target] += 1
+            where[w].append((s, e))
+    by_name = {}
+    for i, c in enumerate(chars):
+        for m in c.mentions:
+            by_name.setdefault(m.text, i)
+    changed = False
+    for word, v in tally.items():
+        total = sum(v.values())
+        best, n = v.most_common(1)[0]
+        if n < 2 or n / total < 0.6:
+            continue
+        lw = word.lower()
+        target = chars[best]
+        src_i = by_name.get(word)
+        if src_i == best:
+            continue
+        if word[0].islower() and (n < 3 or lw not in sp.VOCATIVE_WORDS):
+            continue
+        if src_i is not None:
+            src = chars[src_i]
+            if not src.mentions:
+                continue
+            # never fold one established person into another
+            if len(src.mentions) * 2 > len(target.mentions) or src.person_score > 8 + len(src.mentions):
+                continue
+            target.mentions.extend(src.mentions)
+            for al, info in src.aliases.items():
+                target.aliases.setdefault(al, info)
+            src.mentions = []
+            changed = True
+        s, e = where[word][0]
+        target.add_alias(word, "vocative-addressee", s, e, ch._ctx(text, (s, e)))
+        target.aliases[word]["evidence"][-1]["votes"] = f"{n}/{total}"
+        target.aliases[word]["count"] = max(target.aliases[word]["count"], n)
+    return changed
+
+
+def _other_party(speech: list, atts: list[sp.Attribution], q, a: sp.Attribution) -> int | None:
+    i = speech.index(q)
+    for j in (i - 1, i + 1):
+        if (
+            0 <= j < len(speech)
+            and abs(speech[j].paragraph - q.paragraph) <= 2
+            and speech[j].paragraph != q.paragraph
+        ):
+            s = atts[j].speaker
+            if (
+                s is not None
+                and s != a.speaker
+                and atts[j].method in ("explicit-tag", "pronoun-tag", "action-beat")
+            ):
+                return s
+    return None
+
+
+def _output(
+    text: str, chars: list[ch.Character], speech: list, atts: list[sp.Attribution], refs: list[sp.Ref]
+) -> dict:
+    for i, c in enumerate(chars):
+        c.id = f"c{i + 1}"
+        counts = Counter(m.text for m in c.mentions)
+        if counts:
+            # the fullest frequent form names the character
+            full = max(
+                counts, key=lambda t: (len(t.split()) if counts[t] >= 2 or len(counts) == 1 else 0, counts[t])
+            )
+            c.name = full
+        for name, n in counts.items():
+            if name != c.name:
+                c.add_alias(name)
+                c.aliases[name]["count"] = max(c.aliases[name]["count"], n)
+    characters = [
+        {
+            "id": c.id,
+            "name": c.name,
+            "gender": c.gender,
+            "aliases": [a for a in c.aliases.values() if a["name"] != c.name],
+            "mentions": len(c.mentions),
+        }
+        for c in chars
+    ]
+    ids = [c.id for c in chars]
+    mentions = [
+        {
+            "start": r.start,
+            "end": r.end,
+            "character": ids[r.char],
+            "kind": r.kind if r.kind != "title" else "title",
+        }
+        for r in sorted(refs, key=lambda r: r.start)
+    ]
+    quotes = []
+    for q, a in zip(speech, atts, strict=True):
+        quotes.append(
+            {
+                "start": q.start,
+                "end": q.end,
+                "speaker": ids[a.speaker] if a.speaker is not None else None,
+                "addressees": [ids[x] for x in a.addressees],
+                "confidence": round(a.confidence, 2),
+                "method": a.method,
+                "type": a.qtype,
+                "paragraph": q.paragraph,
+                "last_paragraph": q.last_paragraph,
+                "closed": q.closed,
+                "addressee_method": a.addressee_method,
+            }
+        )
+    return {"version": VERSION, "characters": characters, "mentions": mentions, "quotes": quotes}

@@ -1,0 +1,516 @@
+"""Scoring the people analysis against hand annotations (the sample's fixture, LitBank).
+
+Why in the package: the benchmark and the tests score the same way, and a user
+with their own annotated story can score it too.
+
+LitBank (Bamman et al., github dbamman/litbank) is CC BY 4.0: its quotation,
+coreference and entity layers are read here from their published files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ficpress.model import LineIndex, Work
+
+LITBANK_CREDIT = (
+    "LitBank (Bamman, Popat, Shen 2019; Bamman, Lewke, Mansoor 2020; Sims and Bamman 2020), CC BY 4.0"
+)
+
+
+def _norm(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s).lower().replace("\ufffd", "")
+    s = re.sub(r"[^a-z0-9 ]", "", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+# --------------------------------------------------------------------------- the sample annotation
+
+
+def character_map(analysis: dict[str, Any], gold_chars: list[dict]) -> dict[str, str]:
+    """Our character id -> annotation id, by the best overlap of names and aliases."""
+    gold_names: dict[str, set[str]] = {}
+    for g in gold_chars:
+        names = {_norm(g["name"]), _norm(g["id"])}
+        names |= {_norm(a["name"]) for a in g.get("aliases", [])}
+        gold_names[g["id"]] = names
+    out = {}
+    for c in analysis["characters"]:
+        ours = [(_norm(c["name"]), max(c["mentions"], 1))]
+        ours += [(_norm(a["name"]), a.get("count", 1)) for a in c["aliases"]]
+        score: Counter[str] = Counter()
+        for n, w in ours:
+            for gid, names in gold_names.items():
+                if n in names:
+                    score[gid] += w
+        if score:
+            out[c["id"]] = score.most_common(1)[0][0]
+    return out
+
+
+@dataclass
+class SampleScore:
+    gold_quotes: int = 0
+    found_quotes: int = 0
+    matched: int = 0
+    attributed: int = 0
+    correct: int = 0
+    by_type: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    addressee_correct: int = 0
+    addressee_total: int = 0
+    missed: list[str] = field(default_factory=list)
+    spurious: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold_quotes if self.gold_quotes else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.found_quotes if self.found_quotes else 0.0
+
+    @property
+    def speaker_accuracy(self) -> float:
+        return self.correct / self.attributed if self.attributed else 0.0
+
+
+def score_sample(work: Work, source_text: str, annotation: dict[str, Any]) -> SampleScore:
+    """Quote detection and speaker accuracy over the annotated lines of the sample."""
+    analysis = work.analysis or {}
+    first, last = annotation["quotes_lines"]
+    src_lines = LineIndex(source_text)
+    offsets = work.offsets
+    cmap = character_map(analysis, annotation["characters"])
+    found: dict[int, list[dict]] = defaultdict(list)
+    for q in analysis.get("quotes", []):
+        line, _col = src_lines.line_col(offsets.to_source(q["start"]))
+        if first <= line <= last:
+            found[line].append(q)
+    sc = SampleScore()
+    sc.found_quotes = sum(len(v) for v in found.values())
+    used: set[int] = set()
+    for g in annotation["quotes"]:
+        sc.gold_quotes += 1
+        want = _norm(g["text"])
+        hit = None
+        for q in found.get(g["line"], []):
+            if id(q) in used:
+                continue
+            content = _norm(work.text[q["start"] : q["end"]])
+            if content.startswith(want) or want.startswith(content[: max(4, len(content))]):
+                hit = q
+                break
+        if hit is None:
+            sc.missed.append(f"{g['line']}: {g['text']}")
+            continue
+        used.add(id(hit))
+        sc.matched += 1
+        if g.get("speaker") is None:
+            continue
+        sc.attributed += 1
+        ok = cmap.get(hit["speaker"] or "") == g["speaker"]
+        sc.correct += ok
+        t = sc.by_type[g.get("type", "implicit")]
+        t[0] += ok
+        t[1] += 1
+        if not ok:
+            sc.wrong.append(
+                f"{g['line']}: {g['text'][:30]!r} gold={g['speaker']} got={cmap.get(hit['speaker'] or '', hit['speaker'])}"
+                f" ({hit['method']})"
+            )
+        if g.get("addressees"):
+            sc.addressee_total += 1
+            ours = {cmap.get(a) for a in hit["addressees"]}
+            sc.addressee_correct += bool(ours & set(g["addressees"]))
+    for qs in found.values():
+        for q in qs:
+            if id(q) not in used:
+                sc.spurious.append(work.text[q["start"] : q["end"]][:50])
+    return sc
+
+
+def alias_groups(analysis: dict[str, Any]) -> dict[str, set[str]]:
+    """Character id -> every name it goes by (name, aliases), lower-cased."""
+    out = {}
+    for c in analysis["characters"]:
+        out[c["id"]] = {c["name"].lower()} | {a["name"].lower() for a in c["aliases"]}
+    return out
+
+
+def which(analysis: dict[str, Any], name: str) -> set[str]:
+    """Ids of the characters that go by `name`."""
+    n = name.lower()
+    return {cid for cid, names in alias_groups(analysis).items() if n in names}
+
+
+def load_annotation(path: str | Path) -> dict[str, Any]:
+    return json.loads(Path(path).read_text("utf-8"))
+
+
+# --------------------------------------------------------------------------- LitBank
+
+
+@dataclass
+class LitBankDoc:
+    """One LitBank excerpt rebuilt as running text, with gold quotes, speakers and coreference."""
+
+    name: str
+    text: str
+    paragraphs: list[tuple[int, int]]
+    tokens: list[tuple[int, int]]  # char span of each token, in document order
+    sent_tok: list[list[int]]  # sentence -> global token indices
+    quotes: list[dict] = field(default_factory=list)  # {"start", "end", "speaker": entity id or None}
+    entities: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # coref id -> char spans
+    per_names: dict[int, str] = field(default_factory=dict)  # PER coref id with a proper name -> its name
+
+
+_NO_SPACE_BEFORE = {
+    ",",
+    ".",
+    ";",
+    ":",
+    "!",
+    "?",
+    ")",
+    "]",
+    "}",
+    "'s",
+    "n't",
+    "'m",
+    "'re",
+    "'ll",
+    "'ve",
+    "'d",
+    "%",
+}
+_OPENERS = {"\u201c", "\u2018", "(", "[", "{"}
+_CLOSERS = {"\u201d", "\u2019"}
+
+
+def _detok(
+    sentences: list[list[str]],
+) -> tuple[str, list[tuple[int, int]], list[list[int]], list[tuple[int, int]]]:
+    """Join LitBank's tokens into readable text and keep each token's character span.
+
+    Straight double quotes alternate open/close within the excerpt; a paragraph break is put
+    before a sentence that opens a quotation when no quotation is open, since LitBank keeps
+    sentences but not paragraphs.
+    """
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    sent_tok: list[list[int]] = []
+    paragraphs: list[tuple[int, int]] = []
+    pos = 0
+    par_start = 0
+    dq_open = False
+    attach_next = False
+    for si, toks in enumerate(sentences):
+        first = toks[0] if toks else ""
+        opens_quote = first in ("\u201c", "\u2018", "--", "\u2014") or (first == '"' and not dq_open)
+        if si > 0 and opens_quote and not dq_open and not _open_single(parts):
+            paragraphs.append((par_start, pos))
+            parts.append("\n")
+            pos += 1
+            par_start = pos
+            attach_next = True
+        idxs = []
+        for t in toks:
+            sep = " "
+            if (
+                attach_next
+                or pos == par_start
+                or t in _NO_SPACE_BEFORE
+                or t.lower() in _NO_SPACE_BEFORE
+                or t in _CLOSERS
+                or t == '"'
+                and dq_open
+                or parts
+                and parts[-1] == "-"
+                or t == "-"
+            ):
+                sep = ""
+            attach_next = False
+            if t == '"':
+                dq_open = not dq_open
+                attach_next = dq_open
+            if t in _OPENERS:
+                attach_next = True
+            if sep:
+                parts.append(sep)
+                pos += len(sep)
+            spans.append((pos, pos + len(t)))
+            idxs.append(len(spans) - 1)
+            parts.append(t)
+            pos += len(t)
+        sent_tok.append(idxs)
+    paragraphs.append((par_start, pos))
+    return "".join(parts), spans, sent_tok, [p for p in paragraphs if p[1] > p[0]]
+
+
+def _open_single(parts: list[str]) -> bool:
+    return False
+
+
+def load_litbank(root: str | Path, limit: int | None = None) -> list[LitBankDoc]:
+    """Every LitBank excerpt with quotation annotations, rebuilt as text (CC BY 4.0, credit LitBank)."""
+    root = Path(root)
+    qdir = root / "quotations" / "tsv"
+    docs = []
+    for ann in sorted(qdir.glob("*.ann")):
+        lines = [ln for ln in ann.read_text("utf-8").splitlines() if ln.strip()]
+        if not lines:
+            continue
+        name = ann.stem
+        txt = (qdir / f"{name}.txt").read_text("utf-8").splitlines()
+        sentences = [s.split(" ") if s else [] for s in txt]
+        text, spans, sent_tok, paragraphs = _detok(sentences)
+        doc = LitBankDoc(name, text, paragraphs, spans, sent_tok)
+        quotes = {}
+        attrib = {}
+        for ln in lines:
+            f = ln.split("\t")
+            if f[0] == "QUOTE":
+                s1, t1, s2, t2 = int(f[2]), int(f[3]), int(f[4]), int(f[5])
+                if s1 >= len(sent_tok) or s2 >= len(sent_tok) or t2 >= len(sent_tok[s2]):
+                    continue
+                quotes[f[1]] = (spans[sent_tok[s1][t1]][0], spans[sent_tok[s2][t2]][1])
+            elif f[0] == "ATTRIB":
+                attrib[f[1]] = f[2]
+        conll = root / "coref" / "conll" / f"{name}.conll"
+        ents: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        ent_text: dict[int, list[str]] = defaultdict(list)
+        if conll.exists():
+            ents, ent_text = _read_conll(conll, spans)
+        doc.entities = dict(ents)
+        ner = root / "entities" / "tsv" / f"{name}.tsv"
+        per_spans = _read_per_props(ner, spans) if ner.exists() else []
+        doc.per_names = _per_entities(doc, per_spans)
+        for qid, (s, e) in sorted(quotes.items(), key=lambda kv: kv[1]):
+            lab = attrib.get(qid)
+            doc.quotes.append(
+                {"start": s, "end": e, "label": lab, "speaker": _label_entity(lab, ents, ent_text)}
+            )
+        docs.append(doc)
+        if limit and len(docs) >= limit:
+            break
+    return docs
+
+
+def _read_conll(path: Path, spans: list[tuple[int, int]]):
+    ents: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    ent_text: dict[int, list[str]] = defaultdict(list)
+    stack: dict[int, list[int]] = defaultdict(list)
+    gi = -1
+    words: list[str] = []
+    for line in path.read_text("utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        f = line.split("\t")
+        if len(f) < 4:
+            continue
+        gi += 1
+        words.append(f[3])
+        tag = f[-1].strip()
+        if gi >= len(spans) or not tag or tag in ("_", "-"):
+            continue
+        for part in tag.split("|"):
+            m = re.match(r"^\(?(\d+)\)?$", part)
+            if not m:
+                continue
+            eid = int(m.group(1))
+            if part.startswith("("):
+                stack[eid].append(gi)
+            if part.endswith(")") and stack[eid]:
+                s = stack[eid].pop()
+                ents[eid].append((spans[s][0], spans[gi][1]))
+                ent_text[eid].append(" ".join(words[s : gi + 1]))
+    return ents, ent_text
+
+
+def _read_per_props(path: Path, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """PER entity spans from LitBank's entity layer (any nesting level) that hold a capitalised word."""
+    out = []
+    gi = -1
+    open_: dict[int, tuple[int, list[str]]] = {}
+    for line in path.read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        f = line.split("\t")
+        gi += 1
+        word = f[0]
+        for lvl, tag in enumerate(f[1:5]):
+            tag = tag.strip()
+            if lvl in open_ and not tag.startswith("I-"):
+                s, ws = open_.pop(lvl)
+                out.append((s, gi - 1, " ".join(ws)))
+            if tag == "B-PER":
+                open_[lvl] = (gi, [word])
+            elif tag == "I-PER" and lvl in open_:
+                open_[lvl][1].append(word)
+    for _lvl, (s, ws) in open_.items():
+        out.append((s, gi, " ".join(ws)))
+    res = []
+    for s, e, t in out:
+        if e < len(spans) and any(w[:1].isupper() for w in t.split()):
+            res.append((spans[s][0], spans[e][1], t))
+    return res
+
+
+def _per_entities(doc: LitBankDoc, per_spans: list[tuple[int, int, str]]) -> dict[int, str]:
+    """Coreference entities that are people named by a proper name somewhere in the excerpt."""
+    span_ent = {}
+    for eid, sp in doc.entities.items():
+        for s in sp:
+            span_ent[s] = eid
+    out: dict[int, str] = {}
+    for s, e, t in per_spans:
+        eid = span_ent.get((s, e))
+        words = [w for w in t.split() if w[:1].isupper() and w.lower() not in ("the", "a", "an", "i")]
+        if eid is not None and words:
+            out.setdefault(eid, t)
+    return out
+
+
+def _label_entity(label: str | None, ents, ent_text) -> int | None:
+    """LitBank's speaker label ('Winnie_Verloc-3') -> the coreference entity that carries that name."""
+    if not label:
+        return None
+    name, _, num = label.rpartition("-")
+    words = [w for w in name.replace("_", " ").split() if w]
+    if not words:
+        return None
+    full = " ".join(words).lower()
+    best, best_score = None, 0.0
+    for eid, texts in ent_text.items():
+        lt = [t.lower() for t in texts]
+        score = 3.0 * sum(1 for t in lt if full in t)
+        score += sum(1 for t in lt for w in words if re.search(rf"\b{re.escape(w.lower())}\b", t)) * 1.0
+        if score and num.isdigit() and abs(eid - int(num)) <= 1:
+            score += 0.5
+        if score > best_score:
+            best, best_score = eid, score
+    return best
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+@dataclass
+class LitBankScore:
+    gold: int = 0
+    found: int = 0
+    matched: int = 0
+    attributed: int = 0
+    correct: int = 0
+    by_type: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    chars_gold: int = 0
+    chars_found: int = 0
+    purity_num: int = 0
+    purity_den: int = 0
+
+    def add(self, other: LitBankScore) -> None:
+        for k in ("gold", "found", "matched", "attributed", "correct", "chars_gold", "chars_found"):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+        self.purity_num += other.purity_num
+        self.purity_den += other.purity_den
+        for t, (a, b) in other.by_type.items():
+            self.by_type[t][0] += a
+            self.by_type[t][1] += b
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.found if self.found else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 0.0
+
+    @property
+    def speaker_accuracy(self) -> float:
+        return self.correct / self.attributed if self.attributed else 0.0
+
+    @property
+    def char_recall(self) -> float:
+        return self.chars_found / self.chars_gold if self.chars_gold else 0.0
+
+    @property
+    def purity(self) -> float:
+        return self.purity_num / self.purity_den if self.purity_den else 0.0
+
+
+def score_litbank(
+    doc: LitBankDoc, result: dict[str, Any], text: str | None = None, offset_map=None
+) -> LitBankScore:
+    """Quote P/R (a match overlaps at least half of both spans), speaker accuracy, character recall
+    and cluster purity; speakers are compared through the coreference entity each of our
+    characters' mentions overlap most."""
+    sc = LitBankScore()
+    conv = offset_map or (lambda x: x)
+    ours = [(conv(q["start"]), conv(q["end"]), q) for q in result["quotes"]]
+    sc.gold = len(doc.quotes)
+    sc.found = len(ours)
+    # our character -> gold entity, by mention overlap
+    ment_by_char: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for m in result["mentions"]:
+        ment_by_char[m["character"]].append((conv(m["start"]), conv(m["end"])))
+    ent_spans = sorted((s, e, eid) for eid, sp in doc.entities.items() for s, e in sp)
+    import bisect
+
+    starts = [s for s, _e, _i in ent_spans]
+
+    def ents_at(s: int, e: int) -> list[int]:
+        i = bisect.bisect_left(starts, s - 40)
+        out = []
+        while i < len(ent_spans) and ent_spans[i][0] < e:
+            es, ee, eid = ent_spans[i]
+            if _overlap((s, e), (es, ee)) > 0 and ee - es <= (e - s) + 30:
+                out.append(eid)
+            i += 1
+        return out
+
+    char_ent: dict[str, int] = {}
+    for cid, spans in ment_by_char.items():
+        votes: Counter[int] = Counter()
+        for s, e in spans:
+            for eid in set(ents_at(s, e)):
+                votes[eid] += 1
+        if votes:
+            char_ent[cid] = votes.most_common(1)[0][0]
+            sc.purity_num += votes.most_common(1)[0][1]
+            sc.purity_den += sum(votes.values())
+    gold_used = set()
+    for s, e, q in ours:
+        best, bo = None, 0
+        for gi, g in enumerate(doc.quotes):
+            if gi in gold_used:
+                continue
+            o = _overlap((s, e), (g["start"], g["end"]))
+            if o > bo:
+                best, bo = gi, o
+        if best is None:
+            continue
+        g = doc.quotes[best]
+        if bo * 2 < (g["end"] - g["start"]) and bo * 2 < (e - s):
+            continue
+        gold_used.add(best)
+        sc.matched += 1
+        if g["speaker"] is None:
+            continue
+        sc.attributed += 1
+        ok = q["speaker"] is not None and char_ent.get(q["speaker"]) == g["speaker"]
+        sc.correct += ok
+        t = sc.by_type[q.get("type", "implicit")]
+        t[0] += ok
+        t[1] += 1
+    found_ents = set(char_ent.values())
+    sc.chars_gold = len(doc.per_names)
+    sc.chars_found = sum(1 for eid in doc.per_names if eid in found_ents)
+    return sc

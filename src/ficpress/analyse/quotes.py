@@ -1,0 +1,249 @@
+"""Direct speech: which stretches of the restored text are someone talking.
+
+Why glyph pairing per paragraph, with context rules on top: fan fiction mixes
+curly and straight quotes, forgets closing marks, runs one speech over several
+paragraphs (no closing mark, the next paragraph opens with a quote), and uses
+the same marks for scare quotes, titles and remembered words. Pairing marks
+inside one paragraph keeps a lost closing mark from swallowing the rest of the
+chapter; the context rules then drop short quoted phrases that sit inside a
+sentence with nothing around them that says someone spoke.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ficpress.analyse.lexicon import SPEECH_VERBS, THOUGHT_VERBS
+
+OPEN_D = "\u201c\u201e\u00ab"
+CLOSE_D = "\u201d\u00bb"
+OPEN_S = "\u2018"
+CLOSE_S = "\u2019"
+
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*")
+# Words that, right before a short quoted phrase, say it is a term or a title, not speech.
+_MENTION_CUES = {
+    "called",
+    "named",
+    "word",
+    "words",
+    "term",
+    "phrase",
+    "titled",
+    "entitled",
+    "so-called",
+    "the",
+    "a",
+    "an",
+    "his",
+    "her",
+    "their",
+    "my",
+    "your",
+    "our",
+    "its",
+    "as",
+    "of",
+    "like",
+    "dubbed",
+    "nicknamed",
+    "sign",
+    "label",
+}
+
+
+@dataclass
+class Quote:
+    """One stretch of direct speech; offsets include the quote marks."""
+
+    start: int
+    end: int
+    paragraph: int  # index into the paragraph list the detector was given
+    last_paragraph: int
+    content_start: int
+    content_end: int
+    closed: bool = True
+    kind: str = "speech"  # speech | thought | mention
+    attrs: dict = field(default_factory=dict)
+
+
+def paragraphs_of(text: str, blocks: list | None = None) -> list[tuple[int, int]]:
+    """Paragraph ranges from structure's blocks, or from lines when there are none."""
+    skip = {"heading", "scene_break", "end_marker", "front_matter"}
+    if blocks:
+        out = [(b.start, b.end) for b in blocks if b.kind not in skip and b.end > b.start]
+        if out:
+            return out
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def quote_style(text: str) -> str:
+    """'double' unless the text plainly uses single marks for speech (British style)."""
+    doubles = text.count('"') + sum(text.count(c) for c in OPEN_D + CLOSE_D)
+    singles = len(re.findall(r"(?:^|[\s(\[\u2014])[\u2018'](?=[A-Za-z])", text, flags=re.M))
+    return "single" if singles > 2 * doubles + 5 else "double"
+
+
+def _marks(p: str, style: str) -> list[tuple[int, str]]:
+    """Quote marks in one paragraph as (index, 'o'|'c'|'a') — opening, closing, ambiguous."""
+    out: list[tuple[int, str]] = []
+    n = len(p)
+    for i, ch in enumerate(p):
+        if style == "double":
+            if ch in OPEN_D:
+                out.append((i, "o"))
+            elif ch in CLOSE_D:
+                out.append((i, "c"))
+            elif ch == '"':
+                out.append((i, _orient(p, i, n)))
+        else:
+            if ch == OPEN_S:
+                out.append((i, "o"))
+            elif ch in (CLOSE_S, "'"):
+                left = p[i - 1] if i else " "
+                right = p[i + 1] if i + 1 < n else " "
+                if left.isalnum() and right.isalnum():
+                    continue  # an apostrophe inside a word
+                if ch == "'" or not left.isalnum() and right.isalnum():
+                    o = _orient(p, i, n)
+                    # ’tis, ’em: an elision, not an opening mark
+                    if (
+                        ch == CLOSE_S
+                        and o == "o"
+                        and re.match(r"(?i)(tis|twas|em|cause|til|bout|round)\b", p[i + 1 : i + 6])
+                    ):
+                        continue
+                    out.append((i, o))
+                else:
+                    out.append((i, "c"))
+    return out
+
+
+def _orient(p: str, i: int, n: int) -> str:
+    left = p[i - 1] if i else " "
+    right = p[i + 1] if i + 1 < n else " "
+    lsp = left.isspace() or left in "([{\u2014\u2013-/"
+    rsp = right.isspace() or right in ",.;:!?)]}\u2014\u2013-\u2026"
+    if i == 0 or (lsp and not rsp):
+        return "o"
+    if i == n - 1 or (rsp and not lsp):
+        return "c"
+    if left in ",.!?\u2026" and right.isalpha():
+        return "c"  # "Yes."He said — missing space after a closing mark
+    return "a"
+
+
+def detect(text: str, paragraphs: list[tuple[int, int]], style: str | None = None) -> list[Quote]:
+    """All quoted stretches, classified as speech, thought or mention."""
+    style = style or quote_style(text)
+    raw: list[Quote] = []
+    open_q: Quote | None = None
+    np = len(paragraphs)
+    for pi, (ps, pe) in enumerate(paragraphs):
+        p = text[ps:pe]
+        marks = _marks(p, style)
+        state_open = open_q is not None
+        for i, kind in marks:
+            pos = ps + i
+            if not state_open:
+                if kind in ("o", "a"):
+                    open_q = Quote(pos, pos, pi, pi, pos + 1, pos + 1)
+                    state_open = True
+                # a closing mark with nothing open: apostrophe or damage, ignore
+            else:
+                assert open_q is not None
+                if kind == "o" and pos > open_q.start and open_q.paragraph == pi and i > 0:
+                    # an opening mark while one is open: the closing mark was lost
+                    _finish(open_q, text, _rstrip_pos(text, open_q.content_start, pos), pi, closed=False)
+                    raw.append(open_q)
+                    open_q = Quote(pos, pos, pi, pi, pos + 1, pos + 1)
+                elif kind == "o" and open_q.paragraph != pi and i == _first_nonspace(p):
+                    pass  # the opening mark of a continued paragraph
+                else:
+                    _finish(open_q, text, pos, pi, closed=True)
+                    raw.append(open_q)
+                    open_q = None
+                    state_open = False
+        if open_q is not None:
+            nxt = paragraphs[pi + 1] if pi + 1 < np else None
+            cont = False
+            if nxt is not None:
+                q = text[nxt[0] : nxt[1]].lstrip()
+                cont = bool(q) and (q[0] in (OPEN_D + '"' if style == "double" else OPEN_S + "'"))
+                # a continued speech is one that reads as speech already, not a stray mark
+                cont = cont and (pe - open_q.content_start) > 20
+            if not cont:
+                _finish(open_q, text, _rstrip_pos(text, open_q.content_start, pe), pi, closed=False)
+                raw.append(open_q)
+                open_q = None
+    out = []
+    for q in raw:
+        if q.content_end <= q.content_start or not text[q.content_start : q.content_end].strip():
+            continue
+        q.kind = _classify(text, q, paragraphs)
+        out.append(q)
+    return out
+
+
+def _first_nonspace(p: str) -> int:
+    return len(p) - len(p.lstrip())
+
+
+def _rstrip_pos(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _finish(q: Quote, text: str, close_pos: int, pi: int, closed: bool) -> None:
+    q.last_paragraph = pi
+    q.closed = closed
+    if closed:
+        q.content_end = close_pos
+        q.end = close_pos + 1
+    else:
+        q.content_end = close_pos
+        q.end = close_pos
+
+
+def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str:
+    """speech, thought (tagged with a thinking verb) or mention (scare quote, title, term)."""
+    ps, pe = paragraphs[q.paragraph]
+    inner = text[q.content_start : q.content_end].strip()
+    after = text[q.end : paragraphs[q.last_paragraph][1]][:60]
+    before = text[ps : q.start]
+    tag_after = [w.lower() for w in _WORD.findall(after)[:4]]
+    tag_before = [w.lower() for w in _WORD.findall(before)[-4:]]
+    if any(w in THOUGHT_VERBS for w in tag_after[:3]) and not any(w in SPEECH_VERBS for w in tag_after[:3]):
+        return "thought"
+    if q.last_paragraph != q.paragraph:
+        return "speech"
+    words = _WORD.findall(inner)
+    terminal = bool(re.search(r"[,.!?\u2026\u2014\u2013-]\W*$", inner))
+    starts_par = not before.strip() or before.rstrip()[-1:] in ".!?:\u2026\u2014-\"\u201d\u2019'*)"
+    speech_near = any(w in SPEECH_VERBS for w in tag_after[:3]) or any(
+        w in SPEECH_VERBS for w in tag_before[-2:]
+    )
+    if before.rstrip().endswith(":") or speech_near:
+        return "speech"
+    if terminal and (starts_par or len(words) > 2):
+        return "speech"
+    if re.search(r"[.!?\u2026]\W*$", inner) and inner[:1].isupper():
+        return "speech"  # a whole sentence in quotes, even after narration with no comma
+    if len(words) >= 8:
+        return "speech"
+    prev = tag_before[-1] if tag_before else ""
+    if prev in _MENTION_CUES:
+        return "mention"
+    if not starts_par and not terminal:
+        return "mention"
+    if starts_par and (terminal or len(words) >= 3 or not after.strip() or q.end >= pe - 1):
+        return "speech"
+    return "mention" if len(words) <= 4 else "speech"
