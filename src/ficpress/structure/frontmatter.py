@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ficpress.structure.dividers import divider_glyph
 from ficpress.structure.headings import parse_end_marker, parse_heading
 from ficpress.structure.lines import QUOTES
+from ficpress.structure.notes import labelled_note
 
 _BY = re.compile(r"^(?P<title>.+?)\s*,?\s+by\s+(?P<author>[^\s].{0,60})$", re.IGNORECASE)
 _BY_LINE = re.compile(r"^(?:written\s+)?by[:\s]+(?P<author>\S.{0,60})$", re.IGNORECASE)
@@ -40,7 +41,7 @@ def guess_title(first: str, followed_by_blank: bool) -> TitleGuess | None:
     s = first.strip()
     if not s or len(s) > 100:
         return None
-    if parse_heading(s) or parse_end_marker(s) or divider_glyph(s):
+    if parse_heading(s) or parse_end_marker(s) or divider_glyph(s) or labelled_note(s):
         return None
     if s[0] in QUOTES and any(q in s[1:-1] for q in QUOTES):
         return None  # dialogue with a tag
@@ -55,6 +56,9 @@ def guess_title(first: str, followed_by_blank: bool) -> TitleGuess | None:
     n = len(s.split())
     if n > 14:
         return None
+    # Without a blank line after it, a long first line is the start of a paragraph.
+    if not followed_by_blank and (n > 6 or s[-1:] in ".,;"):
+        return None
     conf = 0.6
     if followed_by_blank:
         conf += 0.2
@@ -62,7 +66,9 @@ def guess_title(first: str, followed_by_blank: bool) -> TitleGuess | None:
         conf += 0.1
     # A full sentence reads as story, not title.
     if s.endswith(".") and n > 6:
-        conf -= 0.3
+        conf -= 0.45
+    elif s.endswith(".") and n > 4:
+        conf -= 0.15
     if s[-1:] in ",;:":
         conf -= 0.3
     title = _clean(s)

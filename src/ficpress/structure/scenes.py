@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ficpress.model import Scene
-from ficpress.structure.lines import Line, Unit
+from ficpress.structure.lines import QUOTES, Line, Unit, ends_sentence
 
 PROSE = {"paragraph", "marker", "letter"}
 SCENE_CONTENT = {"paragraph", "verse", "marker", "letter", "note"}
@@ -23,7 +23,12 @@ def single_newline_habit(lines: list[Line], lo: int) -> tuple[bool, float]:
     adjacent = separated = 0
     prev_blank = None
     seen = False
+    long_lines = open_ended = 0
     for ln in lines[lo:]:
+        if not ln.blank and ln.hi - ln.lo >= 40:
+            long_lines += 1
+            if not _ends_paragraph(ln.stripped):
+                open_ended += 1
         if ln.blank:
             prev_blank = True if seen else None
             continue
@@ -37,8 +42,15 @@ def single_newline_habit(lines: list[Line], lo: int) -> tuple[bool, float]:
     total = adjacent + separated
     if total == 0:
         return True, 0.5
+    # Hard-wrapped text: most long lines stop mid-sentence; its paragraphs are blank-line separated.
+    if separated and long_lines >= 5 and open_ended / long_lines > 0.6:
+        return False, round(open_ended / long_lines, 3)
     share = adjacent / total
     return share >= 0.5, round(abs(share - 0.5) + 0.5, 3)
+
+
+def _ends_paragraph(s: str) -> bool:
+    return ends_sentence(s) or s[-1:] in QUOTES + "\u2019'-\u2014\u2013:*~)"
 
 
 def blank_breaks(units: list[Unit], single: bool, first: int) -> list[tuple[int, float]]:

@@ -1,0 +1,389 @@
+"""Structure on small texts made for each convention: heading forms, end markers, dividers, notes, inline marks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ficpress import ingest, restore, structure
+from ficpress.model import Block, Chapter, Repair, Restoration, Source, Span, Work
+
+PROSE = (
+    "She walked into the room and looked around for her friend.\n"
+    "Nobody was there, and the lamp on the desk was still warm.\n"
+    '"Hello?" she called, and waited for an answer that never came.\n'
+)
+
+
+def build(text: str) -> Work:
+    """Structure a text as plain-text ingest would hand it over (no damage, no repairs)."""
+    work = structure.build(Source(path="story.txt", text=text), Restoration(text))
+    assert work.text == text
+    return work
+
+
+def kinds(work: Work, kind: str) -> list[str]:
+    return [work.slice(b) for b in work.blocks if b.kind == kind]
+
+
+def paragraphs(work: Work) -> list[str]:
+    return kinds(work, "paragraph")
+
+
+# --------------------------------------------------------------------------- headings
+
+
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        ("Chapter 3", "Chapter 3"),
+        ("Chapter Three: The Long Night", "Chapter Three: The Long Night"),
+        ("CHAPTER 3", "Chapter 3"),
+        ("Part 5.", "Part 5"),
+        ("Part2", "Part 2"),
+        ("Part IV", "Part IV"),
+        ("Chapter XII - Storm", "Chapter XII: Storm"),
+        ("~Chapter 7~", "Chapter 7"),
+        ("Chapter twenty-one", "Chapter Twenty-One"),
+        ("(2/5)", "Chapter 2"),
+        ("Chapter 2 (2/5)", "Chapter 2"),
+        ("Prologue", "Prologue"),
+        ("Epilogue", "Epilogue"),
+        ("Epilogue: Ten Years Later", "Epilogue: Ten Years Later"),
+    ],
+)
+def test_heading_forms(heading: str, title: str) -> None:
+    text = f"Chapter 1\n{PROSE}\n{heading}\n{PROSE}"
+    work = build(text)
+    assert [c.title for c in work.chapters] == ["Chapter 1", title]
+    ch = work.chapters[1]
+    assert work.text[ch.heading_start : ch.heading_end] == heading  # the block keeps the original
+    assert kinds(work, "heading")[-1] == heading
+    assert heading not in paragraphs(work)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Part of her wanted to stay, but she knew better.",
+        "Chapter 1 was the best thing she had ever read, she said.",
+        "Prologues bore me.",
+        "Book me a table for two.",
+        "Act 2 of the play went badly and everyone knew it by the interval.",
+    ],
+)
+def test_sentences_are_not_headings(line: str) -> None:
+    work = build(f"{PROSE}{line}\n{PROSE}")
+    assert len(work.chapters) == 1
+    assert line in paragraphs(work)
+
+
+def test_implicit_first_chapter_follows_later_numbering() -> None:
+    work = build(f"{PROSE}\nChapter 2\n{PROSE}\nChapter 3\n{PROSE}")
+    assert [c.title for c in work.chapters] == ["Chapter 1", "Chapter 2", "Chapter 3"]
+    assert work.chapters[0].implicit and work.chapters[0].start == 0
+
+
+def test_fraction_headings_set_expected_count() -> None:
+    work = build(f"(1/5)\n{PROSE}\n(2/5)\n{PROSE}")
+    assert [c.title for c in work.chapters] == ["Chapter 1", "Chapter 2"]
+    assert work.meta.chapters_expected == 5
+
+
+def test_prologue_and_epilogue_chapters() -> None:
+    work = build(f"Prologue\n{PROSE}\nChapter 1\n{PROSE}\nChapter 2\n{PROSE}\nEpilogue\n{PROSE}")
+    assert [c.title for c in work.chapters] == ["Prologue", "Chapter 1", "Chapter 2", "Epilogue"]
+
+
+def test_bare_numbers_are_headings_only_in_sequence() -> None:
+    work = build(f"1\n{PROSE}\n2\n{PROSE}\n3\n{PROSE}")
+    assert [c.title for c in work.chapters] == ["Chapter 1", "Chapter 2", "Chapter 3"]
+    lone = build(f"{PROSE}\n7\n{PROSE}")
+    assert len(lone.chapters) == 1
+
+
+def test_no_heading_is_one_chapter_named_after_the_title() -> None:
+    work = build(f"A Quiet Night\n\n{PROSE}{PROSE}")
+    assert work.meta.title == "A Quiet Night"
+    assert [c.title for c in work.chapters] == ["A Quiet Night"]
+    assert kinds(work, "front_matter") == ["A Quiet Night"]
+
+
+def test_title_with_author() -> None:
+    work = build(f"The Long Road by Jane Doe\n\n{PROSE}")
+    assert work.meta.title == "The Long Road" and work.meta.authors == ["Jane Doe"]
+
+
+def test_first_line_that_is_story_is_not_a_title() -> None:
+    work = build(f"{PROSE}{PROSE}")
+    assert work.meta.title == "story" and work.meta.title_confidence < 0.5
+    assert not kinds(work, "front_matter")
+
+
+# --------------------------------------------------------------------------- end markers
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "End Part 1",
+        "End Part1",
+        "End part 1",
+        "End Part 1.",
+        "TBC",
+        "To be continued...",
+        "The End",
+        "Fin",
+        "~Fin~",
+    ],
+)
+def test_end_markers_close_a_chapter(marker: str) -> None:
+    work = build(f"Part 1\n{PROSE}\n{marker}\n\nPart 2\n{PROSE}")
+    assert kinds(work, "end_marker") == [marker]
+    assert marker not in paragraphs(work)
+    end = next(b for b in work.blocks if b.kind == "end_marker")
+    assert end.attrs["closes"] == 0
+    assert work.chapters[0].start <= end.start < work.chapters[0].end
+    assert [c.title for c in work.chapters] == ["Part 1", "Part 2"]
+
+
+def test_end_marker_names_the_unlabelled_first_part() -> None:
+    work = build(f"{PROSE}\nEnd Part 1.\n\nPart 2\n{PROSE}")
+    assert work.chapters[0].title == "Part 1" and work.chapters[0].implicit
+
+
+def test_story_after_an_end_marker_without_heading_opens_a_chapter() -> None:
+    work = build(f"Chapter 1\n{PROSE}\nTBC\n\n{PROSE}")
+    assert [c.title for c in work.chapters] == ["Chapter 1", "Chapter 2"]
+    assert work.chapters[1].implicit
+
+
+@pytest.mark.parametrize("line", ["End of the day, she thought.", "Fine.", "Endless rain fell."])
+def test_words_like_end_markers_are_prose(line: str) -> None:
+    work = build(f"{PROSE}{line}\n{PROSE}")
+    assert line in paragraphs(work)
+    assert not kinds(work, "end_marker")
+
+
+# --------------------------------------------------------------------------- scene breaks
+
+
+@pytest.mark.parametrize(
+    "glyph", ["***", "* * *", "~*~", "-=-=-", "#", "xXx", "oOo", "-o0o-", "~LB~", "~~~~"]
+)
+def test_divider_lines_are_scene_breaks(glyph: str) -> None:
+    for sep in ("\n", "\n\n"):
+        work = build(f"{PROSE}{sep}{glyph}{sep}{PROSE}")
+        breaks = [b for b in work.blocks if b.kind == "scene_break"]
+        assert [b.attrs["glyph"] for b in breaks] == [glyph]
+        assert len(work.scenes) == 2
+        assert glyph not in paragraphs(work)
+
+
+def test_blank_line_is_a_scene_break_when_paragraphs_use_single_newlines() -> None:
+    work = build(f"{PROSE}{PROSE}\n{PROSE}")
+    breaks = [b for b in work.blocks if b.kind == "scene_break"]
+    assert len(breaks) == 1 and breaks[0].attrs["glyph"] == ""
+    assert work.text[breaks[0].start : breaks[0].end].strip() == ""
+    assert len(work.scenes) == 2
+    assert work.meta.raw["structure"]["paragraph_habit"] == "single-newline"
+
+
+def test_blank_line_is_not_a_scene_break_when_paragraphs_use_blank_lines() -> None:
+    paras = PROSE.replace("\n", "\n\n")
+    work = build(paras * 3)
+    assert not [b for b in work.blocks if b.kind == "scene_break"]
+    assert len(paragraphs(work)) == 9
+    assert work.meta.raw["structure"]["paragraph_habit"] == "blank-line"
+    # A wider gap is the break there.
+    work = build(paras * 2 + "\n\n" + paras * 2)
+    assert len([b for b in work.blocks if b.kind == "scene_break"]) == 1
+
+
+def test_hard_wrapped_paragraphs_join_and_are_not_verse() -> None:
+    para = (
+        "The rain had not stopped for three days, and the river was\n"
+        "rising faster than anyone in the village could remember. The\n"
+        "old men stood on the bridge and argued about the last flood.\n"
+    )
+    work = build((para + "\n") * 6)
+    assert len(paragraphs(work)) == 6 and not kinds(work, "verse")
+    assert paragraphs(work)[0] == para.strip()
+
+
+def test_pov_header_is_a_scene_break() -> None:
+    work = build(f"{PROSE}\nSpike's POV\n{PROSE}")
+    br = [b for b in work.blocks if b.kind == "scene_break"]
+    assert br[-1].attrs["pov"] == "Spike" and br[-1].attrs["glyph"] == "Spike's POV"
+
+
+# --------------------------------------------------------------------------- verse
+
+
+SONG = "Hold me close and hold me fast\nThe magic spell you cast\nThis is la vie en rose\n"
+
+
+def test_unquoted_song_between_prose_is_verse() -> None:
+    work = build(f"{PROSE}\n{SONG}\n{SONG}\n{PROSE}")
+    verse = [b for b in work.blocks if b.kind == "verse"]
+    assert len(verse) == 2 and all(len(b.attrs["lines"]) == 3 for b in verse)
+    assert not [b for b in work.blocks if b.kind == "scene_break"]  # stanza breaks are not scene breaks
+
+
+def test_quoted_song_with_narration_between_stanzas() -> None:
+    text = (
+        f"{PROSE}"
+        '"Hold me close and hold me fast\n'
+        "The magic spell you cast\n"
+        'This is la vie en rose" she sang into the spoon.\n'
+        "He stood in the doorway and smiled at her\n"
+        '"When you kiss me heaven sighs\n'
+        "And though I close my eyes\n"
+        'I see la vie en rose"\n'
+        f"{PROSE}"
+    )
+    work = build(text)
+    verse = [b for b in work.blocks if b.kind == "verse"]
+    assert len(verse) == 2
+    assert "He stood in the doorway and smiled at her" in paragraphs(work)
+
+
+def test_poem_in_blank_line_text() -> None:
+    paras = PROSE.replace("\n", "\n\n")
+    work = build(f"{paras}{SONG}\n{paras}")
+    assert len(kinds(work, "verse")) == 1
+
+
+def test_short_dialogue_lines_are_not_verse() -> None:
+    text = (
+        PROSE
+        + '"Spike." She looked at him\n"Talk to me?" he begged\n"No." she said.\n"Fine." he said.\n'
+        + PROSE
+    )
+    work = build(text)
+    assert not kinds(work, "verse")
+
+
+# --------------------------------------------------------------------------- flashbacks
+
+
+def test_flashback_marked_at_both_ends() -> None:
+    work = build(f"{PROSE}#Flashback#\n{PROSE}#End Flashback#\n{PROSE}")
+    fb = [s for s in work.spans if s.kind == "flashback"]
+    assert len(fb) == 1 and work.slice(fb[0]) == PROSE.strip()
+    assert kinds(work, "marker") == ["#Flashback#", "#End Flashback#"]
+
+
+def test_flashback_with_only_its_start_marked_ends_with_the_scene() -> None:
+    work = build(f"{PROSE}\n~Flashback~\n{PROSE}\n***\n{PROSE}")
+    fb = [s for s in work.spans if s.kind == "flashback"]
+    assert len(fb) == 1 and work.slice(fb[0]) == PROSE.strip() and fb[0].attrs["inferred"] == "end"
+
+
+# --------------------------------------------------------------------------- inline marks
+
+
+def test_underscore_emphasis_and_asterisk_thought() -> None:
+    work = build("She was _very_ sure of it. *I can do this, I know I can.* She went in.\n" + PROSE)
+    em = [(s.kind, work.slice(s), s.attrs["marker"]) for s in work.spans]
+    assert ("emphasis", "very", "_") in em
+    assert ("thought", "I can do this, I know I can.", "*") in em
+
+
+def test_slashes_and_colons() -> None:
+    work = build(
+        "He said /I hate this place/ and/or that it was 24/7. :Can you hear me?: she sent.\n" + PROSE
+    )
+    got = {(work.slice(s), s.attrs["marker"]) for s in work.spans}
+    assert ("I hate this place", "/") in got
+    assert ("Can you hear me?", ":") in got
+    assert all("24" not in t for t, _ in got)
+
+
+def test_markers_in_dividers_are_not_spans() -> None:
+    work = build(f"{PROSE}\n* * *\n\n{PROSE}")
+    assert not work.spans
+
+
+# --------------------------------------------------------------------------- notes
+
+
+def test_author_notes_and_disclaimer() -> None:
+    text = (
+        "Disclaimer: I don't own Buffy.\n"
+        "A/N: This is my first fic, be nice!\n\n"
+        f"Chapter 1\n{PROSE}"
+        "A/N: I hope you liked it, please review!\n\n"
+        f"Chapter 2\n{PROSE}"
+        "Author's note: more soon.\n"
+    )
+    work = build(text)
+    notes = [(work.slice(b), b.attrs["role"]) for b in work.blocks if b.kind == "note"]
+    assert notes == [
+        ("Disclaimer: I don't own Buffy.", "disclaimer"),
+        ("A/N: This is my first fic, be nice!", "head"),
+        ("A/N: I hope you liked it, please review!", "end"),
+        ("Author's note: more soon.", "end"),
+    ]
+    assert work.meta.disclaimer == "Disclaimer: I don't own Buffy."
+    assert work.chapters[0].start == 0  # head notes belong to the first chapter
+    assert [c.title for c in work.chapters] == ["Chapter 1", "Chapter 2"]
+
+
+def test_unlabelled_last_line_to_readers_is_an_end_note() -> None:
+    work = build(f"{PROSE}{PROSE}\nThanks for reading! Sorry this fic took so long, please review.\n")
+    assert work.blocks[-1].kind == "note" and work.blocks[-1].attrs["role"] == "end"
+    story = build(f"{PROSE}{PROSE}\nShe closed the door behind her and never looked back.\n")
+    assert story.blocks[-1].kind == "paragraph"
+
+
+# --------------------------------------------------------------------------- offsets, header, structured sources
+
+
+def test_header_block_is_front_matter(tmp_path: Path) -> None:
+    p = tmp_path / "fic.txt"
+    p.write_text(f"Title: Night Watch\nAuthor: Someone\nRating: T\n\n{PROSE}\n{PROSE}", encoding="utf-8")
+    source = ingest.read(p)
+    work = structure.build(source, restore.restore(source))
+    assert work.meta.title == "Night Watch"
+    fm = kinds(work, "front_matter")
+    assert fm[:2] == ["Title: Night Watch", "Author: Someone"]
+    assert all(b.start >= work.chapters[0].start for b in work.blocks if b.kind != "front_matter")
+
+
+def test_structured_source_is_mapped_through_repairs() -> None:
+    # Source "A\ufffdb" -> text "A...b": every later offset shifts by 2.
+    src = "Chapter 1\nA\ufffdb *I know it.*\n***\nEnd.\n"
+    text = "Chapter 1\nA\u2026b *I know it.*\n***\nEnd.\n"
+    text = text.replace("\u2026", "...")
+    rep = Repair(11, 14, 11, 12, "\ufffd", "...", 0.9, False, "test")
+    blocks = []
+    pos = 0
+    for i, line in enumerate(src.split("\n")[:-1]):
+        blocks.append(Block("heading" if i == 0 else "paragraph", pos, pos + len(line)))
+        pos += len(line) + 1
+    source = Source(
+        path="x.html",
+        text=src,
+        blocks=blocks,
+        chapters=[Chapter(1, "Chapter 1", 0, len(src), heading_start=0, heading_end=9)],
+        spans=[Span("emphasis", 10, 11)],
+        structured=True,
+    )
+    work = structure.build(source, Restoration(text, [rep]))
+    assert [work.slice(b) for b in work.blocks] == ["Chapter 1", "A...b *I know it.*", "***", "End."]
+    assert [b.kind for b in work.blocks] == ["heading", "paragraph", "scene_break", "paragraph"]
+    assert work.chapters[0].end == len(text)
+    th = [s for s in work.spans if s.kind == "thought"]
+    assert [work.slice(s) for s in th] == ["I know it."]
+    assert len(work.scenes) == 2
+
+
+def test_offsets_map_to_source_lines_on_damaged_text() -> None:
+    src = "Part 1\nShe said \ufffdno\ufffd and left.\n\nShe came back.\nPart 2\nMore.\n"
+    source = Source(path="s.txt", text=src)
+    work = structure.build(source, restore.restore(source))
+    assert [c.title for c in work.chapters] == ["Part 1", "Part 2"]
+    for b in work.blocks:
+        assert work.text[b.start : b.end] == work.text[b.start : b.end].strip() or b.kind == "scene_break"
