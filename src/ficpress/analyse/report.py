@@ -1,0 +1,573 @@
+"""One static HTML page that shows a story's people, their talk, and its mood.
+
+Why hand-written SVG and one file: the report must open anywhere, offline,
+years from now, with nothing fetched (no CDN, no fonts, no scripts). A
+Content-Security-Policy of `default-src 'none'` makes the browser refuse any
+request the page might make, so an accidental external reference fails closed.
+Pictures are small inline SVG drawn here; tooltips use SVG `<title>` and HTML
+`title`, which need no script.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections import Counter
+from typing import Any
+
+from ficpress.model import Work
+
+# Distinct, colour-blind-aware hues for the first speakers; later ones cycle.
+PALETTE = [
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f00",
+    "#393b79",
+    "#637939",
+    "#ad494a",
+]
+UNKNOWN = "#6b6b6b"
+_NONE = '<span class="note">none</span>'
+MAX_NODES = 14
+
+_CSS = """
+:root { --ink: #1d1d1f; --muted: #5f6368; --rule: #d9d9de; --bg: #fbfbf8; }
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--ink);
+       font: 16px/1.5 Georgia, "DejaVu Serif", "Times New Roman", serif; }
+main { max-width: 1100px; margin: 0 auto; padding: 24px 32px 64px; }
+h1 { font-size: 2rem; margin: 0 0 4px; }
+h2 { font: 600 1.25rem/1.3 system-ui, "DejaVu Sans", sans-serif; margin: 40px 0 12px;
+     border-bottom: 1px solid var(--rule); padding-bottom: 6px; }
+h3 { font: 600 1.05rem/1.3 system-ui, "DejaVu Sans", sans-serif; margin: 28px 0 8px; }
+.meta, .note, figcaption { color: var(--muted); font: 14px/1.45 system-ui, "DejaVu Sans", sans-serif; }
+nav { font: 14px system-ui, "DejaVu Sans", sans-serif; margin: 12px 0 0; }
+nav a { color: #1a55a6; margin-right: 14px; text-decoration: none; }
+table { border-collapse: collapse; width: 100%; font: 14px/1.4 system-ui, "DejaVu Sans", sans-serif; }
+th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--rule); }
+th { color: var(--muted); font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.swatch { display: inline-block; width: 12px; height: 12px; border-radius: 3px; margin-right: 6px;
+          vertical-align: -1px; }
+.alias { display: inline-block; margin: 0 10px 2px 0; }
+.alias b { font-weight: 600; }
+details { margin: 2px 0; }
+summary { cursor: pointer; color: var(--muted); }
+details ul { margin: 4px 0 6px 18px; padding: 0; }
+details li { margin: 2px 0; }
+code.rule { font-size: 12px; background: #ececf1; padding: 0 4px; border-radius: 3px; }
+figure { margin: 0; }
+svg { display: block; max-width: 100%; height: auto; }
+svg text { font-family: system-ui, "DejaVu Sans", sans-serif; }
+.grid { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; align-items: start; }
+@media (max-width: 800px) { .grid { grid-template-columns: 1fr; } }
+.story { max-width: 42em; }
+.story p { margin: 0 0 0.6em; text-indent: 1.5em; }
+.story p.first { text-indent: 0; }
+.story hr { border: 0; text-align: center; margin: 1.2em 0; }
+.story hr::after { content: "\\2042"; color: var(--muted); }
+.story h3 { margin-top: 2em; }
+.story .heading, .story .end { text-indent: 0; color: var(--muted); font-style: italic; }
+.q { color: var(--c); border-bottom: 2px solid var(--c); }
+.q.unknown { color: #444; border-bottom: 2px dashed #aaa; }
+.legend span { display: inline-block; margin: 0 14px 6px 0;
+               font: 14px system-ui, "DejaVu Sans", sans-serif; }
+.thought { font-style: italic; }
+"""
+
+
+def _e(s: Any) -> str:
+    return html.escape(str(s), quote=True)
+
+
+def _colours(analysis: dict[str, Any], characters: list[dict[str, Any]]) -> dict[str, str]:
+    """Colours in order of how much each character speaks, so the main voices get distinct hues."""
+    share = analysis.get("dialogue_share") or {}
+    ranked = sorted(characters, key=lambda c: (-share.get(c["id"], 0.0), -(c.get("mentions") or 0)))
+    return {c["id"]: PALETTE[i % len(PALETTE)] for i, c in enumerate(ranked)}
+
+
+def _ensure_story(work: Work) -> dict[str, Any]:
+    """The analysis, with the story keys computed here if whoever analysed the work left them out."""
+    from ficpress.analyse.story import summarise
+
+    analysis = dict(work.analysis or {})
+    if not all(k in analysis for k in ("scenes", "interactions", "dialogue_share", "arc", "counts")):
+        analysis.update(
+            summarise(
+                work,
+                analysis.get("characters") or [],
+                analysis.get("quotes") or [],
+                analysis.get("mentions") or [],
+            )
+        )
+    return analysis
+
+
+def render_report(work: Work) -> str:
+    """The whole report as one HTML document (UTF-8, no external references)."""
+    analysis = _ensure_story(work)
+    characters = analysis.get("characters") or []
+    names = {c["id"]: c.get("name") or c["id"] for c in characters}
+    colours = _colours(analysis, characters)
+    title = work.meta.title or "Untitled"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; img-src data:\">",
+        '<meta name="generator" content="ficpress">',
+        f"<title>{_e(title)}: story analysis</title>",
+        f"<style>{_CSS}</style></head><body><main>",
+        _header(work, analysis),
+        _characters_section(analysis, characters, colours),
+        _network_section(analysis, names, colours),
+        _arc_section(work, analysis, names, colours),
+        _share_section(analysis, names, colours),
+        _scenes_section(work, analysis, names, colours),
+        _text_section(work, analysis, names, colours),
+        '<p class="note">Sentiment: VADER (Hutto &amp; Gilbert, 2014), MIT licence. '
+        "Made by ficpress; this page makes no network requests.</p>",
+        "</main></body></html>",
+    ]
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _header(work: Work, analysis: dict[str, Any]) -> str:
+    counts = analysis.get("counts") or {}
+    meta = work.meta
+    bits = []
+    if meta.authors:
+        bits.append("by " + ", ".join(_e(a) for a in meta.authors))
+    if meta.fandoms:
+        bits.append(", ".join(_e(f) for f in meta.fandoms))
+    words = counts.get("words", 0)
+    bits.append(f"{words:,} words")
+    bits.append(f"{len(work.chapters) or 1} chapter{'s' if len(work.chapters) != 1 else ''}")
+    minutes = counts.get("reading_minutes", 0)
+    bits.append(f"about {_minutes(minutes)} to read")
+    if words:
+        bits.append(f"{100 * counts.get('dialogue_words', 0) / words:.0f}% dialogue")
+    bits.append(f"{len(analysis.get('quotes') or [])} quotations")
+    nav = "".join(
+        f'<a href="#{a}">{t}</a>'
+        for a, t in [
+            ("characters", "Characters"),
+            ("network", "Network"),
+            ("arc", "Emotional arc"),
+            ("share", "Dialogue share"),
+            ("scenes", "Scenes"),
+            ("text", "Text"),
+        ]
+    )
+    return f'<header><h1>{_e(meta.title or "Untitled")}</h1><p class="meta">{" · ".join(bits)}</p><nav>{nav}</nav></header>'
+
+
+def _minutes(m: float) -> str:
+    if m < 60:
+        return f"{max(1, round(m))} min"
+    return f"{int(m // 60)} h {round(m % 60)} min"
+
+
+def _characters_section(
+    analysis: dict[str, Any], characters: list[dict[str, Any]], colours: dict[str, str]
+) -> str:
+    if not characters:
+        return '<section id="characters"><h2>Characters</h2><p class="note">No characters were found.</p></section>'
+    share = analysis.get("dialogue_share") or {}
+    lines: Counter[str] = Counter(q.get("speaker") for q in analysis.get("quotes") or [] if q.get("speaker"))
+    povs: Counter[str] = Counter(s.get("pov") for s in analysis.get("scenes") or [] if s.get("pov"))
+    rows = []
+    ranked = sorted(characters, key=lambda c: (-(c.get("mentions") or 0), -share.get(c["id"], 0.0)))
+    for c in ranked:
+        cid = c["id"]
+        aliases = []
+        for a in c.get("aliases") or []:
+            ev = a.get("evidence") or []
+            label = f'<b>{_e(a.get("name", ""))}</b> <span class="note">×{a.get("count", 0)}</span>'
+            if ev:
+                items = "".join(
+                    f'<li><code class="rule">{_e(x.get("rule", ""))}</code> {_e(x.get("text", ""))}</li>'
+                    for x in ev[:5]
+                )
+                aliases.append(f'<details class="alias"><summary>{label}</summary><ul>{items}</ul></details>')
+            else:
+                aliases.append(f'<span class="alias">{label}</span>')
+        rows.append(
+            "<tr>"
+            f'<td><span class="swatch" style="background:{colours.get(cid, UNKNOWN)}"></span>'
+            f"<b>{_e(c.get('name') or cid)}</b></td>"
+            f"<td>{_e(c.get('gender') or '')}</td>"
+            f'<td class="num">{c.get("mentions") or 0}</td>'
+            f'<td class="num">{lines.get(cid, 0)}</td>'
+            f'<td class="num">{100 * share.get(cid, 0.0):.1f}%</td>'
+            f'<td class="num">{povs.get(cid, 0)}</td>'
+            f"<td>{''.join(aliases) or _NONE}</td>"
+            "</tr>"
+        )
+    head = (
+        "<tr><th>Character</th><th>Gender</th><th class=num>Mentions</th><th class=num>Lines</th>"
+        "<th class=num>Dialogue</th><th class=num>POV scenes</th><th>Aliases (open for evidence)</th></tr>"
+    )
+    return f'<section id="characters"><h2>Characters</h2><table>{head}{"".join(rows)}</table></section>'
+
+
+def _network_section(analysis: dict[str, Any], names: dict[str, str], colours: dict[str, str]) -> str:
+    edges = analysis.get("interactions") or []
+    strength: Counter[str] = Counter()
+    for e in edges:
+        strength[e["source"]] += e["weight"]
+        strength[e["target"]] += e["weight"]
+    nodes = [cid for cid, _ in strength.most_common(MAX_NODES)]
+    if len(nodes) < 2:
+        return '<section id="network"><h2>Interaction network</h2><p class="note">Too few interacting characters to draw.</p></section>'
+    svg = network_svg(
+        nodes, [e for e in edges if e["source"] in nodes and e["target"] in nodes], names, colours, strength
+    )
+    rows = "".join(
+        f"<tr><td>{_e(names.get(e['source'], e['source']))} — {_e(names.get(e['target'], e['target']))}</td>"
+        f'<td class="num">{e["quotes_by_source"]}</td><td class="num">{e["quotes_by_target"]}</td>'
+        f'<td class="num">{e["scenes"]}</td></tr>'
+        for e in edges[:12]
+    )
+    table = (
+        "<table><tr><th>Pair</th><th class=num>Lines → </th><th class=num>← Lines</th>"
+        f"<th class=num>Shared scenes</th></tr>{rows}</table>"
+    )
+    return (
+        '<section id="network"><h2>Interaction network</h2><div class="grid"><figure>'
+        f"{svg}<figcaption>Line width: quotations between the two (both ways) plus half the scenes "
+        "they share. Circle size: total interaction.</figcaption></figure>"
+        f"<div>{table}</div></div></section>"
+    )
+
+
+def network_svg(
+    nodes: list[str],
+    edges: list[dict[str, Any]],
+    names: dict[str, str],
+    colours: dict[str, str],
+    strength: Counter[str],
+) -> str:
+    """Characters on a circle, strongest at the top, lines as wide as the interaction."""
+    w, h = 520, 460
+    cx, cy, r = w / 2, h / 2 + 5, min(w, h) / 2 - 70
+    pos = {}
+    n = len(nodes)
+    for i, cid in enumerate(nodes):
+        a = -math.pi / 2 + 2 * math.pi * i / n
+        pos[cid] = (cx + r * math.cos(a), cy + r * math.sin(a))
+    wmax = max((e["weight"] for e in edges), default=1.0) or 1.0
+    smax = max(strength[c] for c in nodes) or 1.0
+    out = [
+        f'<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Interaction network">'
+    ]
+    for e in sorted(edges, key=lambda e: e["weight"]):
+        (x1, y1), (x2, y2) = pos[e["source"]], pos[e["target"]]
+        sw = 0.8 + 9 * e["weight"] / wmax
+        op = 0.25 + 0.6 * e["weight"] / wmax
+        tip = (
+            f"{names.get(e['source'], e['source'])} → {names.get(e['target'], e['target'])}: "
+            f"{e['quotes_by_source']} lines; back: {e['quotes_by_target']}; shared scenes: {e['scenes']}"
+        )
+        out.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#556" '
+            f'stroke-opacity="{op:.2f}" stroke-width="{sw:.1f}" stroke-linecap="round"><title>{_e(tip)}</title></line>'
+        )
+    for cid in nodes:
+        x, y = pos[cid]
+        rad = 7 + 16 * math.sqrt(strength[cid] / smax)
+        label = names.get(cid, cid)
+        ly = y - rad - 6 if y < cy else y + rad + 15
+        out.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{rad:.1f}" fill="{colours.get(cid, UNKNOWN)}" '
+            f'stroke="#fff" stroke-width="2"><title>{_e(label)}</title></circle>'
+            f'<text x="{x:.1f}" y="{ly:.1f}" text-anchor="middle" font-size="14" fill="#222">{_e(label)}</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _arc_section(work: Work, analysis: dict[str, Any], names: dict[str, str], colours: dict[str, str]) -> str:
+    scenes = analysis.get("scenes") or []
+    arc = analysis.get("arc") or {}
+    chapters = arc.get("chapters") or []
+    if not scenes:
+        return '<section id="arc"><h2>Emotional arc</h2><p class="note">No scenes.</p></section>'
+    return (
+        '<section id="arc"><h2>Emotional arc</h2>'
+        f"<figure>{arc_svg(scenes, work, names, colours)}<figcaption>Mean VADER compound score of the "
+        "sentences in each scene (−1 most negative, +1 most positive), in reading order; dots are coloured "
+        "by the scene's point of view, dotted lines mark chapters.</figcaption></figure>"
+        f"<h3>By chapter</h3><figure>{chapter_bars_svg(chapters)}</figure></section>"
+    )
+
+
+def arc_svg(scenes: list[dict[str, Any]], work: Work, names: dict[str, str], colours: dict[str, str]) -> str:
+    w, h = 1000, 300
+    left, right, top, bottom = 56, 16, 18, 40
+    pw, ph = w - left - right, h - top - bottom
+    vals = [s["sentiment"]["compound"] for s in scenes]
+    lim = max(0.25, max(abs(v) for v in vals))
+    lim = math.ceil(lim * 4) / 4
+    n = len(scenes)
+
+    def x(i: float) -> float:
+        return left + (pw * (i + 0.5) / n)
+
+    def y(v: float) -> float:
+        return top + ph * (lim - v) / (2 * lim)
+
+    out = [
+        f'<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Emotional arc by scene">'
+    ]
+    for t in (-lim, -lim / 2, 0, lim / 2, lim):
+        out.append(
+            f'<line x1="{left}" x2="{w - right}" y1="{y(t):.1f}" y2="{y(t):.1f}" '
+            f'stroke="{"#999" if t == 0 else "#e3e3e8"}" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="11" fill="#666">{t:+.2f}</text>'
+        )
+    last_ch = None
+    for i, s in enumerate(scenes):
+        if s["chapter"] != last_ch:
+            xx = left + pw * i / n
+            ch = work.chapters[s["chapter"]] if s["chapter"] < len(work.chapters) else None
+            label = ch.title if ch and ch.title else f"{(ch.number if ch else s['chapter'] + 1)}"
+            out.append(
+                f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{top}" y2="{top + ph}" stroke="#bbb" stroke-dasharray="3 3"/>'
+                f'<text x="{xx + 3:.1f}" y="{h - bottom + 14}" font-size="11" fill="#666">{_e(_short(label, 14))}</text>'
+            )
+            last_ch = s["chapter"]
+    pts = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(vals))
+    out.append(
+        f'<polyline points="{pts}" fill="none" stroke="#333" stroke-width="1.6" stroke-linejoin="round"/>'
+    )
+    for i, s in enumerate(scenes):
+        p = s.get("pov")
+        tip = f"Scene {i + 1}: {s['sentiment']['compound']:+.3f}; POV {names.get(p, p) if p else 'unknown'}"
+        out.append(
+            f'<circle cx="{x(i):.1f}" cy="{y(vals[i]):.1f}" r="4" fill="{colours.get(p, UNKNOWN) if p else "#fff"}" '
+            f'stroke="#333" stroke-width="1"><title>{_e(tip)}</title></circle>'
+        )
+    out.append(
+        f'<text x="{left + pw / 2:.1f}" y="{h - 4}" text-anchor="middle" font-size="12" fill="#444">scene</text></svg>'
+    )
+    return "".join(out)
+
+
+def chapter_bars_svg(chapters: list[dict[str, Any]]) -> str:
+    if not chapters:
+        return '<p class="note">No chapters.</p>'
+    w = 1000
+    row = 22
+    left, right = 200, 60
+    h = row * len(chapters) + 30
+    mid = left + (w - left - right) / 2
+    half = (w - left - right) / 2
+    lim = max(0.1, max(abs(c["compound"]) for c in chapters))
+    out = [f'<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Mood by chapter">']
+    out.append(f'<line x1="{mid:.1f}" x2="{mid:.1f}" y1="4" y2="{h - 20}" stroke="#999"/>')
+    for i, c in enumerate(chapters):
+        yy = 6 + i * row
+        v = c["compound"]
+        bw = half * abs(v) / lim
+        x0 = mid if v >= 0 else mid - bw
+        colour = "#2e8b57" if v >= 0 else "#c0392b"
+        label = f"{c['number']}. {c['title']}" if c.get("title") else str(c["number"])
+        out.append(
+            f'<text x="{left - 8}" y="{yy + 14}" text-anchor="end" font-size="12" fill="#333">{_e(_short(label, 28))}</text>'
+            f'<rect x="{x0:.1f}" y="{yy + 3}" width="{max(bw, 1):.1f}" height="{row - 7}" fill="{colour}" rx="2">'
+            f"<title>{_e(label)}: compound {v:+.3f}, positive {c.get('pos', 0):.3f}, negative {c.get('neg', 0):.3f}</title></rect>"
+            f'<text x="{(x0 + bw + 4) if v >= 0 else (x0 - 4):.1f}" y="{yy + 14}" font-size="11" fill="#555" '
+            f'text-anchor="{"start" if v >= 0 else "end"}">{v:+.3f}</text>'
+        )
+    out.append(
+        f'<text x="{mid - 6:.1f}" y="{h - 6}" text-anchor="end" font-size="11" fill="#666">← more negative</text>'
+        f'<text x="{mid + 6:.1f}" y="{h - 6}" font-size="11" fill="#666">more positive →</text></svg>'
+    )
+    return "".join(out)
+
+
+def _share_section(analysis: dict[str, Any], names: dict[str, str], colours: dict[str, str]) -> str:
+    share = analysis.get("dialogue_share") or {}
+    if not share:
+        return '<section id="share"><h2>Dialogue share</h2><p class="note">No quotation was attributed to a speaker.</p></section>'
+    items = list(share.items())[:16]
+    w, row, left = 1000, 26, 170
+    h = row * len(items) + 8
+    top_v = max(v for _, v in items) or 1.0
+    out = [f'<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Dialogue share">']
+    for i, (cid, v) in enumerate(items):
+        yy = 4 + i * row
+        bw = (w - left - 80) * v / top_v
+        out.append(
+            f'<text x="{left - 8}" y="{yy + 16}" text-anchor="end" font-size="13" fill="#222">{_e(names.get(cid, cid))}</text>'
+            f'<rect x="{left}" y="{yy + 3}" width="{max(bw, 1):.1f}" height="{row - 8}" rx="3" fill="{colours.get(cid, UNKNOWN)}">'
+            f"<title>{_e(names.get(cid, cid))}: {100 * v:.1f}% of attributed dialogue words</title></rect>"
+            f'<text x="{left + bw + 6:.1f}" y="{yy + 16}" font-size="12" fill="#444">{100 * v:.1f}%</text>'
+        )
+    out.append("</svg>")
+    counts = analysis.get("counts") or {}
+    quotes = analysis.get("quotes") or []
+    unattributed = sum(1 for q in quotes if not q.get("speaker"))
+    return (
+        f'<section id="share"><h2>Dialogue share</h2><figure>{"".join(out)}<figcaption>Share of the '
+        f"{counts.get('dialogue_words', 0):,} words inside quotations, among those attributed to a speaker"
+        f"{f'; {unattributed} quotations have no speaker' if unattributed else ''}.</figcaption></figure></section>"
+    )
+
+
+def _scenes_section(
+    work: Work, analysis: dict[str, Any], names: dict[str, str], colours: dict[str, str]
+) -> str:
+    scenes = analysis.get("scenes") or []
+    rows = []
+    for s in scenes:
+        p = s.get("pov")
+        ch = work.chapters[s["chapter"]] if s["chapter"] < len(work.chapters) else None
+        opening = _short(" ".join(work.text[s["start"] : s["start"] + 120].split()), 70)
+        pov = (
+            f'<span class="swatch" style="background:{colours.get(p, UNKNOWN)}"></span>{_e(names.get(p, p))}'
+            if p
+            else '<span class="note">unknown</span>'
+        )
+        conf = f"{s.get('pov_confidence', 0):.2f}" + (" (carried)" if s.get("pov_carried") else "")
+        cast = ", ".join(_e(names.get(c, c)) for c in s.get("characters") or [])
+        rows.append(
+            f'<tr><td class="num">{s["index"] + 1}</td><td>{_e(ch.number if ch else s["chapter"] + 1)}</td>'
+            f'<td>{pov}</td><td class="num">{conf}</td><td>{cast}</td><td class="num">{s.get("words", 0):,}</td>'
+            f'<td class="num">{s["sentiment"]["compound"]:+.2f}</td><td class="note">{_e(opening)}</td></tr>'
+        )
+    head = (
+        "<tr><th class=num>#</th><th>Ch.</th><th>Point of view</th><th class=num>Conf.</th><th>On stage</th>"
+        "<th class=num>Words</th><th class=num>Mood</th><th>Opens with</th></tr>"
+    )
+    return f'<section id="scenes"><h2>Scenes</h2><table>{head}{"".join(rows)}</table></section>'
+
+
+def _text_section(
+    work: Work, analysis: dict[str, Any], names: dict[str, str], colours: dict[str, str]
+) -> str:
+    text = work.text
+    quotes = sorted(analysis.get("quotes") or [], key=lambda q: q["start"])
+    thoughts = sorted((s.start, s.end) for s in work.spans if s.kind == "thought")
+    speakers = Counter(q.get("speaker") for q in quotes if q.get("speaker"))
+    legend = (
+        "".join(
+            f'<span><span class="swatch" style="background:{colours.get(c, UNKNOWN)}"></span>{_e(names.get(c, c))}</span>'
+            for c, _ in speakers.most_common()
+        )
+        + '<span><span class="swatch" style="background:#aaa"></span>no speaker found</span>'
+    )
+    blocks = work.blocks or [_WholeText(len(text))]
+    chapters = sorted(work.chapters, key=lambda c: c.start)
+    scene_starts = sorted(sc.start for sc in work.scenes)
+    out = [
+        '<section id="text"><h2>Text, dialogue coloured by speaker</h2>'
+        f'<p class="legend">{legend}</p><div class="story">'
+    ]
+    qi = ti = ci = si = 0
+    first = True
+    for b in blocks:
+        while ci < len(chapters) and chapters[ci].start <= b.start:
+            ch = chapters[ci]
+            if ch.heading_start is None and b.kind != "heading":
+                out.append(f"<h3>{_e(ch.title or ch.number)}</h3>")
+            first = True
+            ci += 1
+        new_scene = False
+        while si < len(scene_starts) and scene_starts[si] <= b.start:
+            new_scene = si > 0
+            si += 1
+        if b.kind == "scene_break" or (new_scene and not first):
+            out.append("<hr>")
+            first = True
+            if b.kind == "scene_break":
+                continue
+        while qi < len(quotes) and quotes[qi]["end"] <= b.start:
+            qi += 1
+        while ti < len(thoughts) and thoughts[ti][1] <= b.start:
+            ti += 1
+        inner = _render_block(text, b.start, b.end, quotes, qi, thoughts, ti, names, colours)
+        if b.kind == "heading":
+            out.append(f"<h3>{inner}</h3>")
+            first = True
+        elif b.kind in ("end_marker", "note", "front_matter"):
+            out.append(f'<p class="end">{inner}</p>')
+        else:
+            out.append(f'<p class="{"first" if first else ""}">{inner}</p>')
+            first = False
+    out.append("</div></section>")
+    return "".join(out)
+
+
+class _WholeText:
+    kind = "paragraph"
+    start = 0
+
+    def __init__(self, end: int) -> None:
+        self.end = end
+
+
+def _render_block(
+    text: str,
+    start: int,
+    end: int,
+    quotes: list[dict[str, Any]],
+    qi: int,
+    thoughts: list[tuple[int, int]],
+    ti: int,
+    names: dict[str, str],
+    colours: dict[str, str],
+) -> str:
+    """One paragraph with its quotations (clipped to it) wrapped in coloured spans."""
+    marks: list[tuple[int, int, str, str]] = []  # (start, end, open tag, close tag)
+    while qi < len(quotes) and quotes[qi]["start"] < end:
+        q = quotes[qi]
+        s, e = max(q["start"], start), min(q["end"], end)
+        if s < e:
+            spk = q.get("speaker")
+            adr = ", ".join(names.get(a, a) for a in q.get("addressees") or [])
+            tip = f"{names.get(spk, spk) if spk else 'unknown speaker'}"
+            if adr:
+                tip += f" → {adr}"
+            if q.get("method") or q.get("confidence") is not None:
+                tip += f" ({q.get('method', '')} {q.get('confidence', 0):.2f})"
+            if spk:
+                tag = f'<span class="q" style="--c:{colours.get(spk, UNKNOWN)}" title="{_e(tip)}">'
+            else:
+                tag = f'<span class="q unknown" title="{_e(tip)}">'
+            marks.append((s, e, tag, "</span>"))
+        qi += 1
+    while ti < len(thoughts) and thoughts[ti][0] < end:
+        s, e = max(thoughts[ti][0], start), min(thoughts[ti][1], end)
+        if s < e:
+            marks.append((s, e, '<span class="thought">', "</span>"))
+        ti += 1
+    marks.sort()
+    out = []
+    pos = start
+    stack_end = None
+    for s, e, open_tag, close_tag in marks:
+        if s < pos or (stack_end is not None and s < stack_end):
+            continue  # overlapping marks: keep the first; the text is still shown
+        out.append(_e(text[pos:s]))
+        out.append(open_tag + _e(text[s:e]) + close_tag)
+        pos = e
+    out.append(_e(text[pos:end]))
+    return "".join(out)
+
+
+def _short(s: str, n: int) -> str:
+    s = str(s)
+    return s if len(s) <= n else s[: n - 1] + "…"
