@@ -38,7 +38,7 @@ _FLASHBACK_END = re.compile(
 def divider_glyph(stripped: str) -> tuple[str, float] | None:
     """The line as a scene-break glyph with a confidence, or None when it is not a divider."""
     s = stripped
-    if not s or len(s) > 40:
+    if not s or len(s) > 200:
         return None
     if _SYMBOLS.match(s):
         # A lone quote or bracket is damaged dialogue, not a divider.
@@ -47,6 +47,8 @@ def divider_glyph(stripped: str) -> tuple[str, float] | None:
         if s in ("...", "\u2026", "?", "!", "?!", "!?"):
             return None
         return s, 0.97
+    if len(s) > 40:
+        return None
     if _LETTERS.match(s):
         core = re.sub(r"[\W_]", "", s)
         decorated = core != s

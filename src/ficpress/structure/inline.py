@@ -10,6 +10,7 @@ are kept so output can drop or show them.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
@@ -55,28 +56,48 @@ def classify(inner: str) -> tuple[str, float]:
 
 
 def find_spans(text: str, ranges: Iterable[tuple[int, int]]) -> list[Span]:
-    """Marked thoughts and emphasis inside each `[start, end)` range (prose blocks)."""
+    """Marked thoughts and emphasis inside each `[start, end)` range (prose blocks, in text order).
+
+    Each pattern runs once over the whole text (fast, in C); a match counts
+    only when it lies inside one range, so markers never pair across blocks.
+    """
+    rs = sorted(ranges)
+    if not rs:
+        return []
+    starts = [a for a, _ in rs]
+    lo, hi = rs[0][0], max(b for _, b in rs)
     spans: list[Span] = []
-    for start, end in ranges:
-        taken: list[tuple[int, int]] = []
-        for marker, rx in _PATTERNS:
-            for m in rx.finditer(text, start, end):
-                s, e = m.span()
-                if any(s < te and ts < e for ts, te in taken):
-                    continue
-                inner = m.group(1)
-                if marker == "/" and (_URLISH.search(inner) or len(inner.split()) > 40):
-                    continue
-                if marker == ":" and len(inner.split()) < 2:
-                    continue
-                kind, conf = classify(inner)
-                attrs = {"marker": marker, "open": [s, m.start(1)], "close": [m.end(1), e]}
-                if marker == ":":
-                    kind, conf = "thought", min(conf, 0.7)
-                    attrs["telepathy"] = True
-                if marker == "/":
-                    conf = min(conf, 0.75)
-                spans.append(Span(kind, m.start(1), m.end(1), round(conf, 3), attrs))
-                taken.append((s, e))
+    taken: list[tuple[int, int]] = []
+    for marker, rx in _PATTERNS:
+        if marker not in text:
+            continue
+        for m in rx.finditer(text, lo, hi):
+            s, e = m.span()
+            k = bisect.bisect_right(starts, s) - 1
+            if k < 0 or e > rs[k][1]:
+                continue
+            if taken and _overlaps(taken, s, e):
+                continue
+            inner = m.group(1)
+            if marker == "/" and (_URLISH.search(inner) or len(inner.split()) > 40):
+                continue
+            if marker == ":" and len(inner.split()) < 2:
+                continue
+            kind, conf = classify(inner)
+            attrs: dict[str, object] = {"marker": marker, "open": [s, m.start(1)], "close": [m.end(1), e]}
+            if marker == ":":
+                kind, conf = "thought", min(conf, 0.7)
+                attrs["telepathy"] = True
+            if marker == "/":
+                conf = min(conf, 0.75)
+            spans.append(Span(kind, m.start(1), m.end(1), round(conf, 3), attrs))
+        taken = sorted((sp.attrs["open"][0], sp.attrs["close"][1]) for sp in spans)  # type: ignore[index]
     spans.sort(key=lambda sp: sp.start)
     return spans
+
+
+def _overlaps(taken: list[tuple[int, int]], s: int, e: int) -> bool:
+    i = bisect.bisect_right(taken, (s, float("inf"))) - 1
+    if i >= 0 and taken[i][1] > s:
+        return True
+    return i + 1 < len(taken) and taken[i + 1][0] < e

@@ -56,7 +56,11 @@ def _retype(text: str, b: Block) -> None:
         return
     fb = dividers.flashback_marker(s)
     if fb is not None:
-        b.kind, b.confidence, b.attrs = "marker", 0.95, {"marker": "flashback", "edge": fb, "text": s}
+        b.kind, b.confidence, b.attrs = (
+            "marker",
+            0.95,
+            {**b.attrs, "marker": "flashback", "edge": fb, "text": s},
+        )
         return
     e = parse_end_marker(s)
     if e is not None and e.confidence >= 0.9:

@@ -274,6 +274,10 @@ def build_plain(source: Source, restoration: Restoration) -> Work:
         units = merged
         first = next((i for i, u in enumerate(units) if u.kind != "front_matter"), len(units))
 
+    if not meta.title:
+        # No title line: the file name is a weak stand-in (confidence says so).
+        stem = source.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        meta.title, meta.title_confidence = stem, 0.2
     chapters = chapters_mod.build_chapters(units, first, len(text), meta.title)
     _note_roles(units, len(chapters))
     spans: list[Span] = flashback_spans(units)
@@ -305,9 +309,6 @@ def build_plain(source: Source, restoration: Restoration) -> Work:
     meta.raw["structure"].update(
         {"paragraph_habit": "single-newline" if single else "blank-line", "habit_confidence": habit_conf}
     )
-    if not meta.title:
-        stem = source.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        meta.title, meta.title_confidence = stem, 0.2
     return Work(
         meta=meta,
         text=text,

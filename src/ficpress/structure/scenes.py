@@ -111,4 +111,4 @@ def build_scenes(units: list[Unit], n_chapters: int) -> list[Scene]:
 
 
 def _edge_note(u: Unit) -> bool:
-    return u.kind == "note" and u.attrs.get("role") in ("head", "end", "disclaimer")
+    return u.kind == "note" and u.attrs.get("role") in ("head", "end", "disclaimer", "summary")

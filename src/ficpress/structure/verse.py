@@ -53,12 +53,13 @@ class _Info:
 QUOTE_LIKE = QUOTES + "\ufffd"
 
 
+_MID_CLOSE = re.compile(r"(?<=[^ ])[" + re.escape(QUOTE_LIKE) + r"](?= )")
+
+
 def _mid_close(s: str) -> int:
     """Position of a quote mark closing a quotation before a speech tag ("...hearts” Willow crooned"), or -1."""
-    for i in range(1, len(s) - 1):
-        if s[i] in QUOTE_LIKE and s[i + 1] == " " and s[i - 1] != " ":
-            return i
-    return -1
+    m = _MID_CLOSE.search(s, 1, len(s) - 1)
+    return m.start() if m else -1
 
 
 def _line_info(lines: list[Line], lo: int, hi: int, qtext: list[str] | None) -> dict[int, _Info]:
