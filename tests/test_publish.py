@@ -361,3 +361,23 @@ def test_write_is_atomic(tmp_path, work: Work, monkeypatch) -> None:
         publish.write(work, "epub", target)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["out.epub"]
+
+
+def test_json_is_the_model_exactly(work: Work) -> None:
+    out = publish.render(work, "json")
+    assert json.loads(out) == work.to_dict()
+    assert out.count(b"\n") > len(work.blocks)  # one record per line, readable and diffable
+
+
+def test_render_many_matches_render(work: Work, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    many = publish.render_many(work, publish.FORMATS, notes="end")
+    for fmt in publish.FORMATS:
+        assert many[fmt] == publish.render(work, fmt, notes="end"), fmt
+    opf = epub_members(many["epub"])["OEBPS/content.opf"].decode()
+    assert "2023-11-14T22:13:20Z" in opf  # reproducible builds
+    # review marks are for the HTML reader only
+    assert b'class="review"' in many["html"]
+    assert all(
+        b'class="review"' not in v for k, v in epub_members(many["epub"]).items() if k.endswith(".xhtml")
+    )

@@ -141,9 +141,9 @@ def _convert_one(
     protect: tuple[Path, ...],
 ) -> list[Path]:
     work = pipeline.load(path, typography=typography)
-    rendered = [(fmt, publish.render(work, fmt, notes=notes)) for fmt in fmts]
+    rendered = publish.render_many(work, fmts, notes=notes)
     written = []
-    for fmt, data in rendered:
+    for fmt, data in rendered.items():
         target = output / f"{stem}.{EXTENSIONS[fmt]}"
         try:
             atomic_write(target, data, protect=protect)

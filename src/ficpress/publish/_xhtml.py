@@ -33,29 +33,31 @@ def esc(text: str) -> str:
     return escape(text, quote=True)
 
 
-def inline(nodes: Line) -> str:
+def inline(nodes: Line, epub: bool = False) -> str:
     out = []
     for n in nodes:
         if isinstance(n, str):
             out.append(escape(n, quote=False))
         else:
-            out.append(_element(n))
+            out.append(_element(n, epub))
     return "".join(out)
 
 
-def _element(n: Inline) -> str:
+def _element(n: Inline, epub: bool) -> str:
+    if n.kind == "review" and epub:
+        return inline(n.children, epub)  # review marks are for the HTML reader only
     tag, cls = _TAGS.get(n.kind, ("span", n.kind))
     attrs = f' class="{cls}"' if cls else ""
     if n.kind == "review" and n.attrs.get("title"):
         attrs += f' title="{esc(str(n.attrs["title"]))}"'
-    return f"<{tag}{attrs}>{inline(n.children)}</{tag}>"
+    return f"<{tag}{attrs}>{inline(n.children, epub)}</{tag}>"
 
 
 def _cls(classes: list[str]) -> str:
     return f' class="{" ".join(classes)}"' if classes else ""
 
 
-def _paras(item: Item, classes: list[str] | None = None) -> str:
+def _paras(item: Item, classes: list[str] | None = None, epub: bool = False) -> str:
     out = []
     for i, stanza in enumerate(item.stanzas):
         c = list(classes or [])
@@ -63,7 +65,7 @@ def _paras(item: Item, classes: list[str] | None = None) -> str:
             c.append("after-break")
         if "flashback" in item.classes:
             c.append("flashback")
-        out.append(f"<p{_cls(c)}>" + "<br/>".join(inline(line) for line in stanza) + "</p>")
+        out.append(f"<p{_cls(c)}>" + "<br/>".join(inline(line, epub) for line in stanza) + "</p>")
     return "\n".join(out)
 
 
@@ -75,26 +77,28 @@ def item(it: Item, *, epub: bool) -> str:
     if it.kind == "verse":
         extra = [c for c in it.classes if c in ("after-break", "flashback")]
         body = "\n".join(
-            "<p>" + "<br/>".join(inline(line) for line in stanza) + "</p>" for stanza in it.stanzas
+            "<p>" + "<br/>".join(inline(line, epub) for line in stanza) + "</p>" for stanza in it.stanzas
         )
         return f"<div{_cls(['verse', *extra])}>\n{body}\n</div>"
     if it.kind == "note":
         return note(it, epub=epub)
     if it.kind == "letter":
-        return f'<blockquote class="letter">\n{_paras(it)}\n</blockquote>'
+        return f'<blockquote class="letter">\n{_paras(it, epub=epub)}\n</blockquote>'
     if it.kind == "message":
-        return f'<div class="message">\n{_paras(it)}\n</div>'
+        return f'<div class="message">\n{_paras(it, epub=epub)}\n</div>'
     if it.kind == "subheading":
-        return "<h3>" + " ".join(inline(line) for stanza in it.stanzas for line in stanza) + "</h3>"
+        return "<h3>" + " ".join(inline(line, epub) for stanza in it.stanzas for line in stanza) + "</h3>"
     if it.kind == "front_matter":
-        return _paras(it, ["front-matter"])
-    return _paras(it)
+        return _paras(it, ["front-matter"], epub)
+    return _paras(it, epub=epub)
 
 
 def note(it: Item, *, epub: bool, label: str | None = None) -> str:
     role = it.role or "inline"
     label = label or it.label
-    body = "\n".join("<p>" + "<br/>".join(inline(line) for line in stanza) + "</p>" for stanza in it.stanzas)
+    body = "\n".join(
+        "<p>" + "<br/>".join(inline(line, epub) for line in stanza) + "</p>" for stanza in it.stanzas
+    )
     if epub:
         etype = ' epub:type="notice"' if role == "disclaimer" else ""
         shown = "" if it.self_labelled and label == it.label else f'<p class="note-label">{esc(label)}</p>\n'

@@ -56,11 +56,10 @@ def _page(title: str, lang: str, body: str, *, body_type: str = "") -> str:
 
 
 def render(work: Work, *, notes: str = "show") -> bytes:
-    doc = build(work, notes=notes)
-    return _package(doc)
+    return render_doc(build(work, notes=notes))
 
 
-def _package(doc: Document) -> bytes:
+def render_doc(doc: Document) -> bytes:
     lang = doc.language
     book_id = identifier(doc.work)
     files: list[tuple[str, str, str, str]] = []  # (id, href, media-type, content)

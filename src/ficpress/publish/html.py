@@ -12,7 +12,7 @@ from html import escape
 
 from ficpress.model import Work
 from ficpress.publish import _xhtml as X
-from ficpress.publish._doc import build, subjects
+from ficpress.publish._doc import Document, build, subjects
 
 _EXTRA_CSS = """
 body { max-width: 38em; margin: 0 auto; padding: 0 1em 4em; }
@@ -28,7 +28,12 @@ footer { margin-top: 4em; font-size: 0.8em; color: #666; text-align: center; }
 
 
 def render(work: Work, *, notes: str = "show", review: bool = True) -> bytes:
-    doc = build(work, notes=notes, review=review)
+    return render_doc(build(work, notes=notes, review=review), review=review)
+
+
+def render_doc(doc: Document, *, review: bool = True) -> bytes:
+    """`review` marks uncertain repairs (present in `doc` only when it was built with review=True)."""
+    work = doc.work
     lang = doc.language
     head = [
         "<!DOCTYPE html>",

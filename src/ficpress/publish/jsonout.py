@@ -1,4 +1,9 @@
-"""JSON: the whole model (`Work.to_json()`), notes always kept, schema "ficpress/1".
+"""JSON: the whole model, notes always kept, schema "ficpress/1".
+
+The document is `Work.to_dict()` exactly, laid out one record per line (each
+repair, block, span on its own line) so it can be read, diffed and grepped,
+and encoded by the C JSON encoder: pretty-printing with `indent` falls back to
+the pure-Python encoder, which costs more than every other format together.
 
 A repair's `original` is the damaged text, often U+FFFD itself; it is written as
 the escape `\\ufffd` so the file never shows a replacement character to someone
@@ -7,9 +12,64 @@ reading it raw, while every JSON parser reads back the same string.
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from importlib import resources
+from typing import Any
+
 from ficpress.model import Work
+
+_ENC = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+_RECORD_LISTS = ("repairs", "damage", "blocks", "chapters", "scenes", "spans")
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema this output follows (shipped in the package)."""
+    text = resources.files("ficpress").joinpath("schema/ficpress-1.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def as_dict(work: Work) -> dict[str, Any]:
+    """`work.to_dict()`, built without `dataclasses.asdict`'s deep copy of every record."""
+    out: dict[str, Any] = {"schema": work.schema}
+    for f in dataclasses.fields(work):
+        if f.name == "schema":
+            continue
+        value = getattr(work, f.name)
+        if f.name in _RECORD_LISTS:
+            out[f.name] = [_record(v) for v in value]
+        elif dataclasses.is_dataclass(value):
+            out[f.name] = dataclasses.asdict(value)
+        else:
+            out[f.name] = value
+    return out
+
+
+def _record(obj: Any) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+
+
+def dumps(work: Work) -> str:
+    try:
+        d = as_dict(work)
+        parts = ["{"]
+        keys = list(d)
+        for i, key in enumerate(keys):
+            comma = "," if i < len(keys) - 1 else ""
+            value = d[key]
+            if key in _RECORD_LISTS and value:
+                parts.append(f" {_ENC.encode(key)}: [")
+                parts.append(",\n".join("  " + _ENC.encode(v) for v in value))
+                parts.append(f" ]{comma}")
+            else:
+                parts.append(f" {_ENC.encode(key)}: {_ENC.encode(value)}{comma}")
+        parts.append("}")
+        return "\n".join(parts) + "\n"
+    except (TypeError, ValueError):
+        # something in an attrs dict that only the model's own conversion understands
+        return work.to_json()
 
 
 def render(work: Work) -> bytes:
     # A lone surrogate cannot be UTF-8; backslashreplace spells it as the JSON escape `\udXXX`.
-    return work.to_json().replace("\ufffd", "\\ufffd").encode("utf-8", "backslashreplace")
+    return dumps(work).replace("\ufffd", "\\ufffd").encode("utf-8", "backslashreplace")

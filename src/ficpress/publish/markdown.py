@@ -97,7 +97,11 @@ def _yaml(doc: Document) -> str:
 
 
 def render(work: Work, *, notes: str = "show") -> bytes:
-    doc = build(work, notes=notes)
+    return render_doc(build(work, notes=notes))
+
+
+def render_doc(doc: Document) -> bytes:
+    work = doc.work
     out = [_yaml(doc), "", f"# {_text(doc.title)}", ""]
     if doc.authors:
         out += [f"by {_text(', '.join(doc.authors))}", ""]

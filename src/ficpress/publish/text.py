@@ -8,7 +8,7 @@ fan fiction already know; verse is indented so it stands apart from prose.
 from __future__ import annotations
 
 from ficpress.model import Work
-from ficpress.publish._doc import Inline, Item, Line, build, meta_rows
+from ficpress.publish._doc import Document, Inline, Item, Line, build, meta_rows
 
 _MARK = {"emphasis": "*", "thought": "*", "telepathy": ":", "strong": "**", "underline": "_"}
 
@@ -58,7 +58,11 @@ def _item(it: Item) -> str:
 
 
 def render(work: Work, *, notes: str = "show") -> bytes:
-    doc = build(work, notes=notes)
+    return render_doc(build(work, notes=notes))
+
+
+def render_doc(doc: Document) -> bytes:
+    work = doc.work
     out = [_underline(doc.title, "=")]
     if doc.authors:
         out.append(f"by {', '.join(doc.authors)}")
