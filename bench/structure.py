@@ -1,0 +1,135 @@
+"""Benchmark the structure stage on the sample: accuracy against the hand annotation, speed, scaling.
+
+    .venv/bin/python bench/structure.py [--no-calibre] [--no-big]
+
+Prints chapter, scene-break and verse scores against
+tests/fixtures/structure/sample_annotation.json, the chapters calibre's
+`ebook-convert --enable-heuristics` finds in the same file (the peer, run
+here), the time of `structure.build` on the sample (median of 5), and seconds
+per MB on 5 MB and 50 MB texts made from the sample, to show the cost is
+linear. Each figure also appears as a `SCORE name value` line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from ficpress import ingest, restore, structure
+from ficpress.model import Restoration, Source
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "examples" / "breaking-alone.txt"
+GOLD = ROOT / "tests" / "fixtures" / "structure" / "sample_annotation.json"
+sys.path.insert(0, str(ROOT / "tests"))
+from structure_eval import predicted_breaks, predicted_verse, prf, source_lines  # noqa: E402
+
+
+def score(name: str, value: float) -> None:
+    print(f"SCORE {name} {value:.4f}")
+
+
+def calibre_chapters(path: Path) -> tuple[list[str], float] | None:
+    exe = shutil.which("ebook-convert")
+    if exe is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.epub"
+        t = time.perf_counter()
+        subprocess.run(
+            [exe, str(path), str(out), "--enable-heuristics", "--smarten-punctuation"],
+            check=True,
+            capture_output=True,
+        )
+        dt = time.perf_counter() - t
+        with zipfile.ZipFile(out) as z:
+            ncx = next((n for n in z.namelist() if n.endswith(".ncx")), None)
+            if ncx is None:
+                return [], dt
+            xml = z.read(ncx).decode("utf-8", "replace")
+    titles = [re.sub(r"\s+", " ", t).strip() for t in re.findall(r"<text>(.*?)</text>", xml, re.S)]
+    return titles[1:], dt  # the first <text> is the document title
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--no-calibre", action="store_true")
+    ap.add_argument("--no-big", action="store_true")
+    args = ap.parse_args()
+
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    source = ingest.read(SAMPLE)
+    restoration = restore.restore(source)
+    times = []
+    for _ in range(5):
+        src = ingest.read(SAMPLE)
+        t = time.perf_counter()
+        work = structure.build(src, restoration)
+        times.append(time.perf_counter() - t)
+    median = statistics.median(times)
+
+    want = gold["chapters"]
+    got = [c.title for c in work.chapters]
+    ours_found = sum(1 for w in want if w in got)
+    _, starts = source_lines(work, source.text)
+    bp, br, bf = prf(predicted_breaks(work, starts), set(gold["scene_breaks"]))
+    vp, vr, vf = prf(predicted_verse(work, starts), set(gold["verse_lines"]))
+
+    print(f"{'element':<14}{'precision':>10}{'recall':>8}{'F1':>8}")
+    print(f"{'chapters':<14}{ours_found / max(1, len(got)):>10.3f}{ours_found / len(want):>8.3f}{'':>8}")
+    print(f"{'scene breaks':<14}{bp:>10.3f}{br:>8.3f}{bf:>8.3f}")
+    print(f"{'verse lines':<14}{vp:>10.3f}{vr:>8.3f}{vf:>8.3f}")
+    print(f"title: {work.meta.title!r} (expected {gold['title']!r})")
+    print(f"structure.build on the sample: median {median * 1000:.1f} ms of 5")
+    score("structure_chapters_found", ours_found)
+    score("structure_scene_break_f1", bf)
+    score("structure_verse_f1", vf)
+    score("structure_title_ok", float(work.meta.title == gold["title"]))
+    score("structure_sample_seconds", median)
+
+    if not args.no_calibre:
+        peer = calibre_chapters(SAMPLE)
+        if peer is None:
+            print("calibre: ebook-convert not found, peer not measured")
+        else:
+            titles, dt = peer
+            norm = [re.sub(r"[\s.]+", "", t).lower() for t in titles]
+            found = sum(1 for w in want if re.sub(r"\s+", "", w).lower() in norm)
+            print(
+                f"calibre ebook-convert --enable-heuristics: {found}/{len(want)} parts in its TOC ({dt:.2f} s)"
+            )
+            print(f"  calibre TOC: {titles}")
+            print(
+                f"ficpress: {ours_found}/{len(want)} parts; ratio ficpress/calibre {ours_found / max(1, found):.2f}"
+            )
+            score("calibre_chapters_found", found)
+            score("structure_chapters_ratio_vs_calibre", ours_found / max(1, found))
+
+    if not args.no_big:
+        base = SAMPLE.read_text(encoding="utf-8")
+        per_mb = {}
+        for mb in (5, 50):
+            reps = mb * 1_000_000 // len(base) + 1
+            text = "".join(base.replace("Part ", f"Part {i}.") for i in range(reps))[: mb * 1_000_000]
+            t = time.perf_counter()
+            structure.build(Source(path="big.txt", text=text), Restoration(text))
+            dt = time.perf_counter() - t
+            per_mb[mb] = dt / mb
+            print(f"{mb:>3} MB: {dt:.2f} s ({dt / mb:.3f} s/MB)")
+            score(f"structure_{mb}mb_seconds", dt)
+        ratio = per_mb[50] / per_mb[5]
+        print(f"cost per MB, 50 MB vs 5 MB: {ratio:.2f} (1.0 = linear; quadratic would be ~10)")
+        score("structure_scaling_ratio", ratio)
+
+
+if __name__ == "__main__":
+    main()
