@@ -147,19 +147,31 @@ def heading_text(title: str) -> str:
     return t
 
 
-def language_tag(value: str) -> str:
-    """A BCP 47 tag for the OPF and `lang`, from a tag or a language name ("English")."""
-    v = (value or "").strip()
-    if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", v):
-        return v
-    if v:
-        try:
-            import langcodes
+_LANGUAGES = {
+    "english": "en", "español": "es", "spanish": "es", "français": "fr", "french": "fr",
+    "deutsch": "de", "german": "de", "italiano": "it", "italian": "it", "português": "pt",
+    "português brasileiro": "pt-BR", "portuguese": "pt", "русский": "ru", "russian": "ru",
+    "中文": "zh", "中文-普通话 國語": "zh", "chinese": "zh", "日本語": "ja", "japanese": "ja",
+    "한국어": "ko", "korean": "ko", "polski": "pl", "polish": "pl", "nederlands": "nl", "dutch": "nl",
+    "svenska": "sv", "swedish": "sv", "suomi": "fi", "finnish": "fi", "norsk": "no", "norwegian": "no",
+    "dansk": "da", "danish": "da", "čeština": "cs", "czech": "cs", "magyar": "hu", "hungarian": "hu",
+    "türkçe": "tr", "turkish": "tr", "tiếng việt": "vi", "vietnamese": "vi", "bahasa indonesia": "id",
+    "indonesian": "id", "filipino": "fil", "tagalog": "tl", "română": "ro", "romanian": "ro",
+    "català": "ca", "catalan": "ca", "ελληνικά": "el", "greek": "el", "עברית": "he", "hebrew": "he",
+    "العربية": "ar", "arabic": "ar", "ไทย": "th", "thai": "th", "українська": "uk", "ukrainian": "uk",
+    "hrvatski": "hr", "croatian": "hr", "slovenčina": "sk", "slovak": "sk", "latina": "la", "latin": "la",
+    "esperanto": "eo", "euskara": "eu", "basque": "eu", "galego": "gl", "galician": "gl",
+}  # fmt: skip
 
-            return str(langcodes.find(v).to_tag())
-        except Exception:  # noqa: BLE001 - an unknown name falls back below
-            pass
-    return "en"
+
+def language_tag(value: str) -> str:
+    """A BCP 47 tag for the OPF and `lang`, from a tag or a language name as archives write it."""
+    v = " ".join((value or "").split())
+    if not v:
+        return "en"
+    if re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*", v):
+        return v.replace("_", "-")
+    return _LANGUAGES.get(v.casefold(), "und")
 
 
 def _norm(s: str) -> str:

@@ -1,0 +1,185 @@
+"""Time `ficpress convert` on the sample against calibre's `ebook-convert`, in the same run.
+
+    .venv/bin/python bench/convert.py [--runs 5] [--input examples/breaking-alone.txt]
+
+The peer is what a new user would try (issue 2):
+`ebook-convert seed.txt out.epub --enable-heuristics --smarten-punctuation`
+(Debian's calibre: `apt-get install calibre`). Each command runs as a fresh
+process, `--runs` times, alternating, and the median wall time is reported with
+the peak resident memory of the process tree (from `wait4`). Then both EPUBs are
+opened to count what each found: table-of-contents entries, the title, and the
+U+FFFD left in the text. One `SCORE name value` line per figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "examples" / "breaking-alone.txt"
+TARGET_RATIO = 5.0
+
+
+def ficpress_cmd() -> list[str]:
+    exe = Path(sys.executable).with_name("ficpress")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "ficpress.cli"]
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS in KiB (the largest process of the tree), exit status."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0 and proc.stderr is not None:
+        sys.stderr.write(proc.stderr.read().decode("utf-8", "replace")[-2000:])
+    if proc.stderr is not None:
+        proc.stderr.close()
+    return wall, usage.ru_maxrss, proc.returncode
+
+
+def epub_facts(path: Path) -> dict[str, object]:
+    """What a reader of this EPUB gets: its TOC entries, title, leftover U+FFFD, chapter files."""
+    data = path.read_bytes()
+    facts: dict[str, object] = {"toc": [], "title": "", "fffd": 0, "bytes": len(data)}
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+        text = 0
+        for n in names:
+            if n.endswith((".html", ".xhtml", ".htm", ".ncx", ".opf")):
+                text += z.read(n).decode("utf-8", "replace").count("\ufffd")
+        facts["fffd"] = text
+        nav = [n for n in names if n.endswith(".xhtml") and b'epub:type="toc"' in z.read(n)]
+        ncx = [n for n in names if n.endswith(".ncx")]
+        if nav:
+            doc = etree.fromstring(z.read(nav[0]))
+            toc = doc.xpath(
+                "//x:nav[@epub:type='toc']//x:a",
+                namespaces={"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"},
+            )
+            facts["toc"] = [" ".join("".join(a.itertext()).split()) for a in toc]
+        elif ncx:
+            doc = etree.fromstring(z.read(ncx[0]))
+            ns = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
+            facts["toc"] = [
+                " ".join(t.split()) for t in doc.xpath("//n:navPoint/n:navLabel/n:text/text()", namespaces=ns)
+            ]
+        opf = [n for n in names if n.endswith(".opf")]
+        if opf:
+            doc = etree.fromstring(z.read(opf[0]))
+            facts["title"] = doc.findtext(".//{http://purl.org/dc/elements/1.1/}title") or ""
+    return facts
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--input", type=Path, default=SAMPLE)
+    args = ap.parse_args()
+
+    calibre = shutil.which("ebook-convert")
+    work = Path(tempfile.mkdtemp(prefix="ficpress-bench-"))
+    try:
+        seed = work / "seed.txt"
+        shutil.copyfile(args.input, seed)
+        size = seed.stat().st_size
+        fp = ficpress_cmd()
+        cases: dict[str, list[str]] = {
+            "ficpress convert (all 5 formats)": [*fp, "convert", "seed.txt", "-o", "fp-all"],
+            "ficpress convert --to epub": [*fp, "convert", "seed.txt", "-o", "fp-epub", "--to", "epub"],
+        }
+        if calibre:
+            cases["calibre ebook-convert (EPUB)"] = [
+                calibre,
+                "seed.txt",
+                "calibre.epub",
+                "--enable-heuristics",
+                "--smarten-punctuation",
+            ]
+        else:
+            print(
+                "NOTE: calibre's ebook-convert is not installed (apt-get install calibre): "
+                "timing ficpress alone, no ratio can be given.",
+                file=sys.stderr,
+            )
+        times: dict[str, list[float]] = {k: [] for k in cases}
+        peaks: dict[str, int] = dict.fromkeys(cases, 0)
+        for _ in range(args.runs):  # interleaved, so drift in machine load hits both sides alike
+            for name, cmd in cases.items():
+                wall, rss, rc = run(cmd, work)
+                if rc != 0:
+                    print(f"{name}: exit status {rc}", file=sys.stderr)
+                    return 1
+                times[name].append(wall)
+                peaks[name] = max(peaks[name], rss)
+
+        print(f"input: {args.input.name} ({size:,} bytes), {args.runs} runs each, same machine, same run")
+        print()
+        print(f"{'command':<36} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MiB':>9}")
+        print("-" * 72)
+        med = {k: statistics.median(v) for k, v in times.items()}
+        for name in cases:
+            t = times[name]
+            print(f"{name:<36} {med[name]:>9.3f} {min(t):>7.3f} {max(t):>7.3f} {peaks[name] / 1024:>9.1f}")
+        print()
+
+        ours = epub_facts(work / "fp-all" / "seed.epub")
+        rows = [("ficpress", ours)]
+        if calibre:
+            rows.append(("calibre", epub_facts(work / "calibre.epub")))
+        print(f"{'EPUB by':<10} {'toc entries':>11} {'U+FFFD left':>12} {'title':<20} toc")
+        print("-" * 72)
+        for who, f in rows:
+            toc = f["toc"]
+            assert isinstance(toc, list)
+            shown = ", ".join(toc[:4]) + (", ..." if len(toc) > 4 else "")
+            print(f"{who:<10} {len(toc):>11} {f['fffd']:>12} {str(f['title'])[:20]:<20} {shown}")
+        print()
+
+        all_name, epub_name = list(cases)[:2]
+        print(f"SCORE convert_all_formats_median_s {med[all_name]:.4f}")
+        print(f"SCORE convert_epub_median_s {med[epub_name]:.4f}")
+        print(f"SCORE convert_peak_rss_mib {peaks[all_name] / 1024:.1f}")
+        print(f"SCORE convert_throughput_mb_s {size / 1e6 / med[all_name]:.3f}")
+        print(f"SCORE ficpress_toc_entries {len(ours['toc'])}")  # type: ignore[arg-type]
+        print(f"SCORE ficpress_fffd_left {ours['fffd']}")
+        if calibre:
+            cal_name = list(cases)[2]
+            cal = rows[1][1]
+            ratio_all = med[cal_name] / med[all_name]
+            ratio_epub = med[cal_name] / med[epub_name]
+            print(f"SCORE calibre_median_s {med[cal_name]:.4f}")
+            print(f"SCORE calibre_peak_rss_mib {peaks[cal_name] / 1024:.1f}")
+            print(f"SCORE calibre_toc_entries {len(cal['toc'])}")  # type: ignore[arg-type]
+            print(f"SCORE calibre_fffd_left {cal['fffd']}")
+            print(f"SCORE speedup_vs_calibre_all_formats {ratio_all:.2f}")
+            print(f"SCORE speedup_vs_calibre_epub {ratio_epub:.2f}")
+            print()
+            verdict = "meets" if ratio_epub >= TARGET_RATIO else "MISSES"
+            print(
+                f"ratio: ficpress is {ratio_epub:.2f}x faster than calibre for the EPUB alone and "
+                f"{ratio_all:.2f}x while writing all five formats; {verdict} the {TARGET_RATIO:.0f}x target "
+                f"(peak memory {peaks[epub_name] / 1024:.0f} MiB vs {peaks[cal_name] / 1024:.0f} MiB)"
+            )
+        else:
+            print("SCORE calibre_median_s nan  # calibre missing")
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
