@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ficpress.model import Restoration, Source
 from ficpress.restore.core import restore_text
+from ficpress.restore.detect import entity_sites, mojibake_sites, question_sites, typography_sites
 
 __all__ = ["restore", "REVIEW_THRESHOLD"]
 
@@ -22,4 +23,15 @@ def restore(
     source: Source, *, typography: bool = False, review_threshold: float = REVIEW_THRESHOLD
 ) -> Restoration:
     """Put back what encoding damage destroyed; every change is a `Repair` with a calibrated confidence."""
-    return restore_text(source.text, typography=typography, review_threshold=review_threshold)
+    text = source.text
+    fixed = entity_sites(text)
+    taken = [(s.start, s.end) for s in fixed]
+    fixed += [s for s in mojibake_sites(text) if not any(a < s.end and s.start < b for a, b in taken)]
+    return restore_text(
+        text,
+        typography=typography,
+        review_threshold=review_threshold,
+        sites_before=fixed,
+        question_sites=question_sites(text),
+        typography_sites=typography_sites(text) if typography else None,
+    )

@@ -51,6 +51,14 @@ def _rword(right: str) -> str:
     return right[:i].lower()
 
 
+def state_keys(left: str, right: str, state: str) -> tuple[str, str]:
+    """Keys of the quote-state tables: which quotes are open ("0" none, "d" double,
+    "s" single, "b" both) with the character on each side, then with their classes."""
+    l1 = left[-1:] or "\n"
+    r1 = right[:1] or "\n"
+    return f"{state}{l1}|{r1}", f"{state}{l1.translate(_CLASS)}|{r1.translate(_CLASS)}"
+
+
 def keys(left: str, right: str) -> tuple[str, ...]:
     """The context keys of one position, most specific first (same order as LEVELS).
 
@@ -77,6 +85,15 @@ def keys(left: str, right: str) -> tuple[str, ...]:
     )
 
 
+def _level(table: dict[str, dict[str, int]]) -> dict[str, tuple[float, dict[str, float]]]:
+    level = {}
+    for key, counts in table.items():
+        n = sum(counts.values())
+        lam = n / (n + len(counts))
+        level[key] = (lam, {c: k / n for c, k in counts.items()})
+    return level
+
+
 class ContextModel:
     """Interpolated counts over context keys for one view (U+FFFD damage or `?` damage)."""
 
@@ -85,19 +102,49 @@ class ContextModel:
         total = sum(tables["prior"].values())
         self.prior = {c: n / total for c, n in tables["prior"].items()}
         # per level: key -> (weight of this level, {target: share})
-        self.levels: list[dict[str, tuple[float, dict[str, float]]]] = []
-        for name in LEVELS:
-            level: dict[str, tuple[float, dict[str, float]]] = {}
-            for key, counts in tables["levels"][name].items():
-                n = sum(counts.values())
-                t = len(counts)
-                lam = n / (n + t)
-                level[key] = (lam, {c: k / n for c, k in counts.items()})
-            self.levels.append(level)
+        self.levels = [_level(tables["levels"][name]) for name in LEVELS]
+        self.state1 = _level(tables["levels"]["s1"])
+        self.statek = _level(tables["levels"]["sk"])
 
-    def distribution(self, left: str, right: str) -> dict[str, float]:
-        """P(target | context), Witten-Bell interpolated from the most specific key down."""
-        return self._dist(left, right)
+    def distribution(self, left: str, right: str, state: str = "") -> dict[str, float]:
+        """P(target | context, open quotes).
+
+        The context part is Witten-Bell interpolated from the most specific key
+        down; the quote state enters as a ratio P(c | state, neighbours) /
+        P(c | neighbours), so that splitting by state costs the rich contexts no data.
+        """
+        base = self._dist(left, right)
+        if not state or (left[-1:].isalpha() and right[:1].isalpha()):
+            return base
+        ratio = self._ratio(*state_keys(left, right, state))
+        if not ratio:
+            return base
+        out = {c: p * ratio.get(c, 1.0) for c, p in base.items()}
+        z = sum(out.values()) or 1.0
+        return {c: p / z for c, p in out.items()}
+
+    @lru_cache(maxsize=50_000)  # noqa: B019
+    def _ratio(self, key1: str, keyk: str) -> dict[str, float]:
+        with_state = self._interp((self.state1, self.statek), (key1, keyk))
+        without = self._interp((self.levels[-2], self.levels[-1]), (key1[1:], keyk[1:]))
+        if not with_state:
+            return {}
+        return {c: min(50.0, max(0.02, p / max(without.get(c, 0.0), 1e-6))) for c, p in with_state.items()}
+
+    def _interp(self, levels: tuple, ks: tuple[str, str]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        w = 1.0
+        for level, key in zip(levels, ks, strict=True):
+            hit = level.get(key)
+            if hit is None:
+                continue
+            lam, shares = hit
+            for c, s in shares.items():
+                out[c] = out.get(c, 0.0) + w * lam * s
+            w *= 1.0 - lam
+        for c, s in self.prior.items():
+            out[c] = out.get(c, 0.0) + w * s
+        return out
 
     @lru_cache(maxsize=200_000)  # noqa: B019 - one model per process; contexts repeat a lot
     def _dist(self, left: str, right: str) -> dict[str, float]:
@@ -122,8 +169,25 @@ class ContextModel:
         return out
 
 
-@lru_cache(maxsize=4)
+STATES = "0dsb"  # quote state index (bit 1 double open, bit 2 single open) -> key prefix
+
+_OVERRIDE: dict[str, ContextModel] = {}
+
+
+def use(name: str, model: ContextModel | None) -> None:
+    """Make `load(name)` return `model` (fitting evaluates tables before writing them)."""
+    if model is None:
+        _OVERRIDE.pop(name, None)
+    else:
+        _OVERRIDE[name] = model
+
+
 def load(name: str) -> ContextModel:
+    return _OVERRIDE.get(name) or _load(name)
+
+
+@lru_cache(maxsize=4)
+def _load(name: str) -> ContextModel:
     """The shipped tables (`fffd` or `question`); loaded once per process."""
     ref = resources.files("ficpress.restore") / "data" / f"{name}.json.gz"
     with ref.open("rb") as fh:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ficpress.model import LineIndex, Repair, Restoration
 from ficpress.restore import channel, paragraph
-from ficpress.restore.context import MASK, WIDE, ContextModel, load
+from ficpress.restore.context import MASK, STATES, WIDE, ContextModel, load
 from ficpress.restore.lexicon import letter_evidence
 
 FFFD = "\ufffd"
@@ -143,24 +143,23 @@ def _ctx(view: str, i: int, width: int = 1) -> tuple[str, str]:
 # --------------------------------------------------------------------------- ranking
 
 
-def rank(site: Site, view: str, model: ContextModel) -> list[tuple[str, float]]:
-    """Candidates for an undecided site with probabilities that sum to one."""
+def rank(site: Site, view: str, model: ContextModel, state: str = "0") -> list[tuple[str, float]]:
+    """Candidates for an undecided site with probabilities that sum to one, given the open quotes."""
     i = site.view_at
     if site.channel == "bytes":
-        return _rank_bytes(site, view, model)
+        return _rank_bytes(site, view, model, state)
     left, right = _ctx(view, i)
-    dist = dict(model.distribution(left, right))
+    dist = dict(model.distribution(left, right, state))
     if site.channel == "one":
-        lw = left[-1:]
-        if lw.isalpha():
-            dist.update(_combos(view, i, model, dist))
+        if left[-1:].isalpha() and max(dist.values()) < 0.9:
+            dist.update(_combos(view, i, model, state))
     elif site.channel == "question":
         pass
     elif site.channel == "dq":
         dist = {c: p for c, p in dist.items() if c in "\u201c\u201d"}
     elif site.channel == "sq":
         dist = {c: p for c, p in dist.items() if c in "\u2018\u2019"}
-    if any(c.isalpha() for c in dist):
+    if sum(p for c, p in dist.items() if c.isalpha()) > 0.002:
         dist = letter_evidence(dist, left, right)
     return _normalise(dist)
 
@@ -169,16 +168,16 @@ def _normalise(dist: dict[str, float]) -> list[tuple[str, float]]:
     total = sum(dist.values())
     if total <= 0:
         return [("\u2019", 1.0)]
-    ranked = sorted(((c, p / total) for c, p in dist.items()), key=lambda x: -x[1])
-    return ranked
+    floor = total * 1e-4
+    return sorted(((c, p / total) for c, p in dist.items() if p >= floor), key=lambda x: -x[1])
 
 
-def _combos(view: str, i: int, model: ContextModel, single: dict[str, float]) -> dict[str, float]:
+def _combos(view: str, i: int, model: ContextModel, state: str) -> dict[str, float]:
     """One U+FFFD may stand for a lead letter plus punctuation (`é”` is E9 94: one U+FFFD)."""
     left, _ = _ctx(view, i)
     right = view[i + 1 : i + 1 + WIDE]
-    first = model.distribution(left, MASK + right)
-    second = model.distribution(left + MASK, right)
+    first = model.distribution(left, MASK + right, state)
+    second = model.distribution(left + MASK, right, state)
     letters = sorted(((c, p) for c, p in first.items() if c.isalpha() and _lead(c)), key=lambda x: -x[1])[:3]
     puncts = sorted(((c, p) for c, p in second.items() if _cont(c)), key=lambda x: -x[1])[:3]
     out = {}
@@ -190,24 +189,26 @@ def _combos(view: str, i: int, model: ContextModel, single: dict[str, float]) ->
     return out
 
 
+_LEADS = frozenset(bytes([b]).decode("cp1252") for b in range(0xC2, 0xF5))
+_CONTS = frozenset(bytes([b]).decode("cp1252", errors="replace") for b in range(0x80, 0xC0)) - {FFFD}
+
+
 def _lead(c: str) -> bool:
-    b = channel.cp1252_byte(c)
-    return b is not None and 0xC2 <= b <= 0xF4
+    return c in _LEADS
 
 
 def _cont(c: str) -> bool:
-    b = channel.cp1252_byte(c)
-    return b is not None and 0x80 <= b <= 0xBF
+    return c in _CONTS
 
 
-def _rank_bytes(site: Site, view: str, model: ContextModel) -> list[tuple[str, float]]:
+def _rank_bytes(site: Site, view: str, model: ContextModel, state: str) -> list[tuple[str, float]]:
     """A run of n U+FFFD from UTF-8 read byte by byte: split n into characters of 2-4 bytes."""
     k = site.slots
     dists = []
     for j in range(k):
         left, right = _ctx(view, site.view_at + j)
-        d = dict(model.distribution(left, right))
-        if any(c.isalpha() for c in d):
+        d = dict(model.distribution(left, right, state))
+        if sum(p for c, p in d.items() if c.isalpha()) > 0.002:
             d = letter_evidence(d, left, right)
         dists.append(d)
     # beam over slots, keeping total byte length feasible
@@ -253,18 +254,18 @@ def restore_text(
     sites.sort(key=lambda s: s.start)
     sites = _drop_overlaps(sites)
     view = build_view(text, sites)
-    fffd_model = None
-    q_model = None
-    for site in sites:
+    models: dict[str, ContextModel] = {}
+
+    def emit(site: Site, state: int) -> list[tuple[str, float]]:
         if site.channel == "fixed":
-            continue
-        if site.channel == "question":
-            q_model = q_model or load("question")
-            site.candidates = rank(site, view, q_model)
-        else:
-            fffd_model = fffd_model or load("fffd")
-            site.candidates = rank(site, view, fffd_model)
-    paragraph.settle(text, sites)
+            return site.candidates
+        name = "question" if site.channel == "question" else "fffd"
+        model = models.get(name)
+        if model is None:
+            model = models[name] = load(name)
+        return rank(site, view, model, STATES[state])
+
+    paragraph.settle(text, sites, emit)
     return _assemble(text, sites, review_threshold)
 
 

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from ficpress.restore.channel import prepare_clean
-from ficpress.restore.context import LEVELS, MASK, WIDE, keys
+from ficpress.restore.context import LEVELS, MASK, STATES, WIDE, keys, state_keys
 
 # Held out for measurement: never read by the fitting.
 HELD_OUT = (
@@ -57,12 +57,48 @@ def view(clean: str, pattern: re.Pattern[str]) -> tuple[str, list[int], list[str
     return pattern.sub(MASK, clean), positions, targets
 
 
+def quote_states(clean: str, positions: list[int]) -> list[str]:
+    """Which quotes are open just before each position, read from the clean text.
+
+    A ’ closes an open single quote when no letter follows it; otherwise it is an
+    apostrophe. Each paragraph (line) starts with nothing open.
+    """
+    out = []
+    d = s = 0
+    k = 0
+    n = len(positions)
+    for m in _QUOTE_OR_NL.finditer(clean):
+        i = m.start()
+        while k < n and positions[k] <= i:
+            out.append(STATES[d | (s << 1)])
+            k += 1
+        ch = m.group()
+        if ch == "\n":
+            d = s = 0
+        elif ch == "\u201c":
+            d = 1
+        elif ch == "\u201d":
+            d = s = 0
+        elif ch == "\u2018":
+            s = 1
+        elif ch == "\u2019" and s and not clean[i + 1 : i + 2].isalpha():
+            s = 0
+    while k < n:
+        out.append(STATES[d | (s << 1)])
+        k += 1
+    return out
+
+
+_QUOTE_OR_NL = re.compile("[\\n\u201c\u201d\u2018\u2019]")
+
+
 def count(texts: list[str], pattern: re.Pattern[str], prune: int) -> dict:
-    levels: dict[str, dict[str, Counter]] = {name: defaultdict(Counter) for name in LEVELS}
+    levels: dict[str, dict[str, Counter]] = {name: defaultdict(Counter) for name in (*LEVELS, "s1", "sk")}
     prior: Counter = Counter()
     for clean in texts:
         v, positions, targets = view(clean, pattern)
-        for i, t in zip(positions, targets, strict=True):
+        states = quote_states(clean, positions)
+        for i, t, st in zip(positions, targets, states, strict=True):
             left = v[max(0, i - WIDE) : i]
             right = v[i + 1 : i + 1 + WIDE]
             if i < WIDE:
@@ -71,6 +107,9 @@ def count(texts: list[str], pattern: re.Pattern[str], prune: int) -> dict:
             for name, key in zip(LEVELS, keys(left, right), strict=True):
                 if key:
                     levels[name][key][t] += 1
+            k1, kk = state_keys(left, right, st)
+            levels["s1"][k1][t] += 1
+            levels["sk"][kk][t] += 1
     out_levels = {}
     for name, table in levels.items():
         keep = {}

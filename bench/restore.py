@@ -1,0 +1,193 @@
+"""Benchmark restore on Standard Ebooks books it was not fitted on.
+
+    .venv/bin/python bench/restore.py [--full] [--corpus DIR]
+
+Prepares each held-out book (Standard Ebooks' invisible typesetting removed),
+damages it with each damage model exactly as real decoders do, restores it,
+and prints accuracy per original character, a confusion matrix, per-book
+accuracy, calibration, throughput beside ftfy.fix_text on the same text, the
+two baselines of issue 3 and one `SCORE name value` line per figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import ftfy
+import smartypants
+
+from ficpress.model import Source
+from ficpress.restore import restore
+from ficpress.restore.channel import CORRUPTIONS, mojibake, prepare_clean
+from ficpress.restore.fit import DEFAULT_CORPUS, SPLIT_NAME, books
+from ficpress.restore.measure import Score, score
+
+SAMPLE_CHARS = 250_000  # per book unless --full
+
+
+def load(corpus: Path, full: bool) -> dict[str, str]:
+    out = {}
+    for p in books(corpus, held_out=True):
+        text = prepare_clean(p.read_text(encoding="utf-8"))
+        if not full and len(text) > SAMPLE_CHARS:
+            # whole paragraphs from the middle of the book: never cut a line
+            mid = len(text) // 2 - SAMPLE_CHARS // 2
+            a = text.index("\n", mid) + 1
+            b = text.index("\n", a + SAMPLE_CHARS)
+            text = text[a:b]
+        out[p.stem.split("_", 1)[1]] = text
+    return out
+
+
+_WORD = re.compile(r"(?<=\w)\ufffd(?=\w)")
+
+
+def baseline_all_apostrophe(damaged: str) -> str:
+    return damaged.replace("\ufffd", "'").replace("'", "\u2019")
+
+
+def baseline_smartypants(damaged: str) -> str:
+    text = _WORD.sub("'", damaged).replace("\ufffd", '"')
+    attrs = smartypants.Attr.q | smartypants.Attr.D | smartypants.Attr.e
+    return html.unescape(smartypants.smartypants(text, attrs))
+
+
+def plain_score(clean: str, restored: str, questions: bool = False) -> Score:
+    return score(clean, restored, [], questions=questions)
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:6.2f}%"
+
+
+def run_model(name: str, texts: dict[str, str]) -> tuple[Score, dict[str, Score], float, float, int]:
+    corrupt = CORRUPTIONS[name]
+    total = Score()
+    per_book = {}
+    t_restore = 0.0
+    t_ftfy = 0.0
+    nbytes = 0
+    for book, clean in texts.items():
+        damaged = corrupt(clean)
+        nbytes += len(damaged.encode("utf-8"))
+        t0 = time.perf_counter()
+        result = restore(Source(path=book, text=damaged))
+        t_restore += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        ftfy.fix_text(damaged)
+        t_ftfy += time.perf_counter() - t0
+        if "\ufffd" in result.text:
+            print(f"!! U+FFFD left in {book} ({name})")
+        s = score(clean, result.text, result.repairs, questions=name == "question")
+        per_book[book] = s
+        total.add(s)
+    return total, per_book, t_restore, t_ftfy, nbytes
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--full", action="store_true", help="whole held-out books, not 250k characters each")
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    args = ap.parse_args()
+    texts = load(args.corpus, args.full)
+    if not texts:
+        print(f"no held-out books in {args.corpus}", file=sys.stderr)
+        return 1
+    size = sum(len(t) for t in texts.values())
+    print(f"split: {SPLIT_NAME}")
+    print(f"text: {len(texts)} books, {size / 1e6:.2f} M characters ({'full' if args.full else 'sampled'})\n")
+
+    # ---- baselines (issue 3), on model-1 damage
+    base = {"all-apostrophe": Score(), "word-apostrophe+smartypants": Score()}
+    for clean in texts.values():
+        damaged = CORRUPTIONS["fffd-cp1252"](clean)
+        base["all-apostrophe"].add(plain_score(clean, baseline_all_apostrophe(damaged)))
+        base["word-apostrophe+smartypants"].add(plain_score(clean, baseline_smartypants(damaged)))
+
+    scores = {}
+    for name in CORRUPTIONS:
+        total, per_book, t_r, t_f, nbytes = run_model(name, texts)
+        scores[name] = total
+        print(f"== damage model {name}")
+        print(f"accuracy per original character: {pct(total.accuracy)} of {total.total}")
+        for label, chars in (
+            ("apostrophe/close ’", "\u2019"),
+            ("open ‘", "\u2018"),
+            ("double “”", "\u201c\u201d"),
+            ("em dash —", "\u2014"),
+            ("en dash –", "\u2013"),
+            ("ellipsis …", "\u2026"),
+        ):
+            n, a = total.char_accuracy(chars)
+            print(f"  {label:22s} {pct(a)}  n={n}")
+        letters = "".join(c for c in total.by_char if c.isalpha())
+        n, a = total.char_accuracy(letters)
+        print(f"  {'letters':22s} {pct(a)}  n={n}")
+        if name == "question":
+            kept = total.genuine_q_kept / total.genuine_q if total.genuine_q else 1.0
+            print(f"  genuine ? left alone   {pct(kept)}  n={total.genuine_q}")
+            print(f"SCORE restore_question_genuine_kept {kept:.5f}")
+        bal = total.balanced / total.paragraphs if total.paragraphs else 1.0
+        print(
+            f"  paragraphs with double quotes balanced as in the original: {pct(bal)} of {total.paragraphs}"
+        )
+        print(f"  clean ASCII characters changed: {total.changed_clean}")
+        hi = total.repairs_hi_right / total.repairs_hi if total.repairs_hi else 1.0
+        lo = total.repairs_lo_right / total.repairs_lo if total.repairs_lo else 1.0
+        share_lo = total.repairs_lo / max(1, total.repairs_hi + total.repairs_lo)
+        print(
+            f"  calibration: conf>=0.95 {pct(hi)} right (n={total.repairs_hi}); "
+            f"conf<0.95 {pct(lo)} right (n={total.repairs_lo}, {pct(share_lo)} of repairs for review)"
+        )
+        print("  confusion (truth -> restored, wrong only):")
+        for (a_, b_), k in total.confusion.most_common(12):
+            print(f"    {a_!r:>8} -> {b_!r:<10} {k}")
+        print("  per book:")
+        for book, s in per_book.items():
+            print(f"    {book:40s} {pct(s.accuracy)}  n={s.total}")
+        mbs = nbytes / 1e6 / t_r
+        fmbs = nbytes / 1e6 / t_f
+        print(
+            f"  throughput: restore {mbs:.2f} MB/s, ftfy.fix_text {fmbs:.2f} MB/s on the same "
+            f"{nbytes / 1e6:.2f} MB (ratio {mbs / fmbs:.2f}x)"
+        )
+        key = name.replace("-", "_")
+        print(f"SCORE restore_{key} {total.accuracy:.5f}")
+        print(f"SCORE restore_{key}_balanced {bal:.5f}")
+        print(f"SCORE restore_{key}_calibration_hi {hi:.5f}")
+        print(f"SCORE restore_{key}_mb_per_s {mbs:.3f}")
+        print(f"SCORE restore_{key}_vs_ftfy_speed {mbs / fmbs:.3f}")
+        print()
+
+    # ---- mojibake (reversible): restore against ftfy itself
+    moj = Score()
+    for clean in texts.values():
+        damaged = mojibake(clean, 1)
+        result = restore(Source(path="m", text=damaged))
+        moj.add(score(clean, result.text, result.repairs))
+    print(f"== damage model mojibake (UTF-8 read as Windows-1252): {pct(moj.accuracy)} of {moj.total}")
+    print(f"SCORE restore_mojibake {moj.accuracy:.5f}\n")
+
+    print("== baselines on damage model fffd-cp1252 (issue 3)")
+    for label, s in base.items():
+        print(f"  {label:30s} {pct(s.accuracy)}")
+        print(f"SCORE baseline_{label.replace('-', '_').replace('+', '_')} {s.accuracy:.5f}")
+    ours = scores["fffd-cp1252"].accuracy
+    print(f"  {'ficpress':30s} {pct(ours)}")
+    print(
+        f"SCORE restore_vs_smartypants_error_ratio {(1 - base['word-apostrophe+smartypants'].accuracy) / max(1e-9, 1 - ours):.2f}"
+    )
+    top = Counter()
+    for s in scores.values():
+        top.update(s.confusion)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

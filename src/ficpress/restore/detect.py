@@ -1,0 +1,193 @@
+"""Find the damage that is not U+FFFD: mojibake, HTML entities, `?` substitution, typed ASCII typography.
+
+Why each is decided from the text itself: a file does not say how it was
+damaged, and files mix damage (a story pasted from two sources). Each finder
+is cheap on clean text: one regular expression, and nothing else runs when it
+finds nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import ftfy
+
+from ficpress.restore.core import Site
+
+# ftfy as a library, configured explicitly: only encoding repair, nothing cosmetic,
+# because every other change would alter characters that were not damaged.
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=False,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
+)
+
+# Characters that bytes 0x80-0xFF become when UTF-8 is read as Windows-1252 (and U+FFFD for
+# the five bytes Python leaves undefined there).
+_CP1252_HIGH = "".join(sorted({bytes([b]).decode("cp1252", errors="replace") for b in range(0x80, 0x100)}))
+_MOJIBAKE = re.compile("[" + re.escape(_CP1252_HIGH) + "]{2,}")
+_LEADS = re.compile("[\u00c2-\u00f4]")
+
+# What the undefined byte after a lead stood for, by lead pair, when Python replaced it.
+_LOSSY = {
+    "\u00e2\u20ac": [("\u201d", 0.97), ("\u2010", 0.03)],  # E2 80 9D (”) or 90 (‐)
+    "\u00c3": [("\u00cd", 0.4), ("\u00c1", 0.3), ("\u00cf", 0.1), ("\u00dd", 0.1), ("\u00d0", 0.1)],
+    "\u00c5": [("\u0160", 0.5), ("\u0161", 0.5)],
+}
+
+
+def mojibake_sites(text: str) -> list[Site]:
+    """Reversible mojibake (`â€™`, `Ã©`, `Ã¢â‚¬â„¢`), fixed by ftfy run by run."""
+    sites = []
+    for m in _MOJIBAKE.finditer(text):
+        run = m.group()
+        if not _LEADS.search(run):
+            continue
+        fixed = ftfy.fix_text(run, FTFY_CONFIG)
+        if fixed == run:
+            continue
+        if "\ufffd" in fixed:
+            sites.extend(_lossy(run, m.start()))
+            continue
+        sites.append(
+            Site(
+                m.start(),
+                m.end(),
+                "mojibake",
+                "fixed",
+                slots=0,
+                reason="ftfy:fix_encoding",
+                candidates=[(fixed, 0.995)],
+            )
+        )
+    return sites
+
+
+def _lossy(run: str, offset: int) -> list[Site]:
+    """A mojibake run with a replaced byte: fix each character's bytes on their own."""
+    sites = []
+    i = 0
+    while i < len(run):
+        done = False
+        for lead, cands in _LOSSY.items():
+            if run.startswith(lead + "\ufffd", i):
+                n = len(lead) + 1
+                sites.append(
+                    Site(offset + i, offset + i + n, "mojibake", "fixed", slots=0, reason="rule:lossy-cp1252")
+                )
+                sites[-1].candidates = list(cands)
+                i += n
+                done = True
+                break
+        if done:
+            continue
+        for n in (3, 2):
+            chunk = run[i : i + n]
+            if len(chunk) == n and "\ufffd" not in chunk:
+                fixed = ftfy.fix_text(chunk, FTFY_CONFIG)
+                if fixed != chunk and len(fixed) == 1:
+                    sites.append(
+                        Site(
+                            offset + i,
+                            offset + i + n,
+                            "mojibake",
+                            "fixed",
+                            slots=0,
+                            reason="ftfy:fix_encoding",
+                            candidates=[(fixed, 0.99)],
+                        )
+                    )
+                    i += n
+                    done = True
+                    break
+        if not done:
+            i += 1
+    return sites
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def entity_sites(text: str) -> list[Site]:
+    """Well-formed HTML entities and numeric references, with html.unescape's meaning."""
+    if "&" not in text:
+        return []
+    sites = []
+    for m in _ENTITY.finditer(text):
+        rep = html.unescape(m.group())
+        if rep == m.group() or not rep or "\ufffd" in rep:
+            continue
+        sites.append(
+            Site(
+                m.start(),
+                m.end(),
+                "entity",
+                "fixed",
+                slots=0,
+                reason="rule:html-entity",
+                candidates=[(rep, 0.995)],
+            )
+        )
+    return sites
+
+
+# `?` inside a word (don?t) or opening a line (?Hello) is never a real question mark.
+_Q_STRONG = re.compile(r"[A-Za-z]\?[A-Za-z]|^\?[A-Za-z]|\?\?[A-Za-z]", re.M)
+
+
+def substitutes_question_marks(text: str) -> bool:
+    """Whether this document writes `?` for characters it could not encode."""
+    n = text.count("?")
+    if n == 0:
+        return False
+    strong = len(_Q_STRONG.findall(text))
+    return strong >= 3 or (strong >= 1 and strong >= 0.05 * n)
+
+
+def question_sites(text: str) -> list[Site]:
+    if not substitutes_question_marks(text):
+        return []
+    return [
+        Site(m.start(), m.end(), "question", "question", reason="model:question")
+        for m in re.finditer(r"\?", text)
+    ]
+
+
+_TYPED = re.compile(r"(?<!-)---?(?!-)|[\"']")
+
+
+def typography_sites(text: str) -> list[Site]:
+    """Straight quotes and `--` the author typed; only under --typography."""
+    sites = []
+    for m in _TYPED.finditer(text):
+        g = m.group()
+        if g == '"':
+            sites.append(Site(m.start(), m.end(), "typography", "dq", reason="model:typography"))
+        elif g == "'":
+            sites.append(Site(m.start(), m.end(), "typography", "sq", reason="model:typography"))
+        else:
+            sites.append(
+                Site(
+                    m.start(),
+                    m.end(),
+                    "typography",
+                    "fixed",
+                    slots=0,
+                    reason="rule:double-hyphen",
+                    candidates=[("\u2014", 0.99)],
+                )
+            )
+    return sites
