@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ficpress.structure.dividers import divider_glyph
-from ficpress.structure.headings import parse_end_marker, parse_heading
+from ficpress.structure.headings import parse_bare_number, parse_end_marker, parse_heading
 from ficpress.structure.lines import QUOTES
 from ficpress.structure.notes import labelled_note
 
@@ -41,7 +41,13 @@ def guess_title(first: str, followed_by_blank: bool) -> TitleGuess | None:
     s = first.strip()
     if not s or len(s) > 100:
         return None
-    if parse_heading(s) or parse_end_marker(s) or divider_glyph(s) or labelled_note(s):
+    if (
+        parse_heading(s)
+        or parse_bare_number(s)
+        or parse_end_marker(s)
+        or divider_glyph(s)
+        or labelled_note(s)
+    ):
         return None
     if s[0] in QUOTES and any(q in s[1:-1] for q in QUOTES):
         return None  # dialogue with a tag

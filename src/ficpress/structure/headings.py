@@ -85,7 +85,7 @@ _NAMED = re.compile(
 )
 _FRACTION = re.compile(r"^(?P<title>.*?)\s*[(\[]\s*(?P<n>\d{1,4})\s*/\s*(?P<m>\d{1,4}|\?)\s*[)\]]\s*$")
 _BARE_FRACTION = re.compile(r"^(?P<n>\d{1,4})\s*/\s*(?P<m>\d{1,4}|\?)$")
-_BARE_NUMBER = re.compile(r"^(?P<digits>\d{1,3})\.?$|^(?P<roman>[IVXLC]{1,6})\.?$")
+_BARE_NUMBER = re.compile(r"^(?P<digits>\d{1,3})\.?$|^(?P<roman>[IVXLC]{1,9})\.?$")
 
 # Decoration authors put around headings and markers: "~Part 2~", "**Chapter 3**", "-=Fin=-".
 _DECOR = " \t~*=#_\u2022\u00b7<>[]{}|-\u2013\u2014"

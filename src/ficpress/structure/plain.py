@@ -122,7 +122,7 @@ def _bare_number_headings(lines: list[Line], first: int) -> None:
         ln = lines[i]
         if ln.label is None and not ln.blank and len(ln.stripped) <= 8:
             h = parse_bare_number(ln.stripped)
-            if h is not None and (i == first or lines[i - 1].blank):
+            if h is not None:
                 cands.append((i, h))
     if len(cands) < 2:
         return
@@ -172,7 +172,9 @@ def _units(lines: list[Line], first: int, single: bool, stanzas: list[verse.Stan
                 j + 1 < n and not lines[j + 1].blank and lines[j + 1].label is None and j + 1 not in stanza_of
             ):
                 j += 1
-            units.append(Unit("paragraph", list(range(i, j + 1)), ln.lo, lines[j].hi, 0.85, {}, gap))
+            # Newlines inside a blank-line-separated paragraph are wrapping, not line breaks.
+            attrs: dict[str, object] = {"soft_breaks": True} if j > i else {}
+            units.append(Unit("paragraph", list(range(i, j + 1)), ln.lo, lines[j].hi, 0.85, attrs, gap))
             i = j + 1
         gap = 0
     return units

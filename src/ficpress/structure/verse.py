@@ -154,8 +154,13 @@ def _runs(lines: list[Line], info: dict[int, _Info], lo: int, hi: int) -> list[l
     return out
 
 
+_SALUTATION = re.compile(r"^[\"\u201c]?(?:dear|my\s+dear|dearest|to\s+whom)\b.{0,40},$", re.IGNORECASE)
+
+
 def _score(lines: list[Line], run: list[int], info: dict[int, _Info], refrains: Counter[str]) -> float:
     k = len(run)
+    if any(_SALUTATION.match(lines[i].stripped) for i in run):
+        return 0.0  # a letter's heading (place, date, "Dear Sir,"), not verse
     unpunct = sum(1 for i in run if not ends_sentence(lines[i].stripped)) / k
     refrain = sum(1 for i in run if refrains.get(_norm(lines[i].stripped), 0) >= 2) / k
     multiline = any(info[i].multiline for i in run)
