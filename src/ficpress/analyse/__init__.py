@@ -53,17 +53,21 @@ def people(
     ch.person_scores(chars, text)
     ch.assign_gender(chars, text, idx)
     chars = _keep_people(chars, text)
+    chars.extend(_unnamed_speakers(text, chars, idx))
+    narrator = _narrator(text, idx)
+    if narrator is not None:
+        chars.append(narrator)
 
     refs = _refs(chars)
     _epithets(text, chars, refs, idx)
-    res = sp.Resolver(refs, [c.gender for c in chars])
+    res = sp.Resolver(refs, [c.gender for c in chars], _index_of(chars, narrator))
     atts = sp.attribute(text, paras, speech, res, breaks)
     # nicknames the story teaches: a term of address used for one person, line after line
     if _learn_vocatives(text, speech, atts, chars):
         chars = [c for c in chars if c.mentions]
         refs = _refs(chars)
         _epithets(text, chars, refs, idx)
-        res = sp.Resolver(refs, [c.gender for c in chars])
+        res = sp.Resolver(refs, [c.gender for c in chars], _index_of(chars, narrator))
         atts = sp.attribute(text, paras, speech, res, breaks)
     return _output(text, chars, speech, atts, refs)
 
@@ -82,6 +86,98 @@ def _breaks(text: str, paras: list[tuple[int, int]], blocks: list | None) -> set
         gap = text[paras[i - 1][1] : paras[i][0]]
         if gap.count("\n") >= 2:
             out.add(i)
+    return out
+
+
+def _index_of(chars: list[ch.Character], c: ch.Character | None) -> int | None:
+    if c is None:
+        return None
+    for i, x in enumerate(chars):
+        if x is c:
+            return i
+    return None
+
+
+def _narrator(text: str, idx: ch.TextIndex) -> ch.Character | None:
+    """A first-person narrator: 'I' in the narration, outside every quotation."""
+    ms = []
+    for m in re.finditer(r"\b(?:I|me|my|myself)\b", text):
+        if idx.in_quote(m.start()) < 0:
+            ms.append(ch.Mention(m.start(), m.end(), m.group(), (m.group(),), kind="pronoun"))
+    n_i = sum(1 for m in ms if m.text == "I")
+    all_i = len(re.findall(r"\bI\b", text))
+    if n_i < 5 or n_i < 0.35 * all_i:
+        return None
+    c = ch.Character(name="I (narrator)", mentions=ms)
+    c.person_score = 10
+    return c
+
+
+_TAG_VERBS = "|".join(
+    sorted(
+        (v for v in sp.SPEECH_VERBS if v.endswith("ed") or v in ("said", "cried", "told", "spoke")), key=len
+    )[::-1]
+)
+_UNNAMED = re.compile(
+    r"[,!?\u2014\u2026-][\"\u201d\u2019']\s+(?:(?:"
+    + _TAG_VERBS
+    + r")\s+((?:the|a|an|one of the)\s+(?:[a-z-]+\s+){0,2}?[a-z-]+)"
+    r"|((?:the|a|an|one of the)\s+(?:[a-z-]+\s+){0,2}?[a-z-]+)\s+(?:[a-z]+ly\s+)?(?:" + _TAG_VERBS + r"))\b"
+)
+_NOUN_GENDER = {
+    "man": "male",
+    "boy": "male",
+    "gentleman": "male",
+    "father": "male",
+    "son": "male",
+    "lad": "male",
+    "woman": "female",
+    "girl": "female",
+    "lady": "female",
+    "mother": "female",
+    "daughter": "female",
+    "aunt": "female",
+    "uncle": "male",
+    "sister": "female",
+    "brother": "male",
+    "wife": "female",
+    "husband": "male",
+    "king": "male",
+    "queen": "female",
+    "child": None,
+}
+
+
+def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -> list[ch.Character]:
+    """'said the man', 'the old woman cried': people the story never names, who still speak."""
+    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for m in _UNNAMED.finditer(text):
+        g = 1 if m.group(1) else 2
+        phrase = m.group(g)
+        words = phrase.split()
+        if words[-1] in ("and", "as", "with", "to", "in", "of", "that", "who") or len(words[-1]) < 3:
+            continue
+        if words[-1] in ch.EPITHETS and any(words[-1] in a for c in chars for a in c.aliases):
+            continue
+        found[phrase.lower()].append((m.start(g), m.end(g)))
+    out = []
+    for phrase, spans in found.items():
+        c = ch.Character(name=phrase)
+        head = phrase.split()[-1]
+        c.gender = _NOUN_GENDER.get(head) or ch.EPITHETS.get(head)
+        for s, e in spans:
+            c.mentions.append(ch.Mention(s, e, phrase, tuple(phrase.split()), kind="epithet"))
+        # the same phrase elsewhere in the narration points at the same person
+        if phrase.startswith("the "):
+            seen = {s for s, _e in spans}
+            for m in re.finditer(r"\b" + re.escape(phrase) + r"\b", text, flags=re.I):
+                if m.start() not in seen and idx.in_quote(m.start()) < 0:
+                    c.mentions.append(
+                        ch.Mention(m.start(), m.end(), phrase, tuple(phrase.split()), kind="epithet")
+                    )
+        c.mentions.sort(key=lambda m: m.start)
+        c.person_score = 1
+        out.append(c)
     return out
 
 
@@ -172,7 +268,11 @@ def _learn_vocatives(text: str, speech: list, atts: list[sp.Attribution], chars:
     for q, a in zip(speech, atts, strict=True):
         if not a.vocatives:
             continue
-        target = a.addressees[0] if a.addressee_method == "turn-taking" and a.addressees else None
+        target = (
+            a.addressees[0] if a.addressee_method in ("turn-taking", "beat-object") and a.addressees else None
+        )
+        if target is None and a.beat_object is not None and a.beat_object != a.speaker:
+            target = a.beat_object
         if target is None:
             # the vocative itself set the addressee; look at the neighbours' speakers instead
             target = _other_party(speech, atts, q, a)
@@ -189,11 +289,20 @@ def _learn_vocatives(text: str, speech: list, atts: list[sp.Attribution], chars:
     for word, v in tally.items():
         total = sum(v.values())
         best, n = v.most_common(1)[0]
-        if n < 2 or n / total < 0.6:
-            continue
         lw = word.lower()
-        target = chars[best]
         src_i = by_name.get(word)
+        # one clear use can do for a rare capitalised nickname that is nobody's given name
+        single_ok = (
+            n == 1
+            and total == 1
+            and word[0].isupper()
+            and src_i is not None
+            and len(chars[src_i].mentions) <= 6
+            and word.split()[0].lower() not in ch.given_names()
+        )
+        if (n < 2 and not single_ok) or n / total < 0.6:
+            continue
+        target = chars[best]
         if src_i == best:
             continue
         if word[0].islower() and (n < 3 or lw not in sp.VOCATIVE_WORDS):
@@ -214,6 +323,28 @@ def _learn_vocatives(text: str, speech: list, atts: list[sp.Attribution], chars:
         target.add_alias(word, "vocative-addressee", s, e, ch._ctx(text, (s, e)))
         target.aliases[word]["evidence"][-1]["votes"] = f"{n}/{total}"
         target.aliases[word]["count"] = max(target.aliases[word]["count"], n)
+    return _fold_titles(chars, text) or changed
+
+
+def _fold_titles(chars: list[ch.Character], text: str) -> bool:
+    """'the Slayer' joins whoever 'Slayer' already belongs to."""
+    changed = False
+    for c in chars:
+        if not c.mentions or not c.name.startswith("the ") or any(m.kind != "title" for m in c.mentions):
+            continue
+        bare = c.name[4:].lower()
+        for d in chars:
+            if d is c or not d.mentions:
+                continue
+            names = {d.name.lower()} | {a.lower() for a in d.aliases}
+            if bare in names and len(d.mentions) > len(c.mentions):
+                d.mentions.extend(c.mentions)
+                m = c.mentions[0]
+                d.add_alias(c.name, "title", m.start, m.end, ch._ctx(text, m))
+                d.aliases[c.name]["count"] = len(c.mentions)
+                c.mentions = []
+                changed = True
+                break
     return changed
 
 

@@ -456,6 +456,16 @@ def find_mentions(text: str, idx: TextIndex) -> list[Mention]:
             return True
         return lw in names and low <= 3 * mid
 
+    # two capitalised words that recur together mid-text ("Little Bit", "Magic Box") name one thing
+    pair_count: Counter[tuple[str, str]] = Counter()
+    for a in range(len(toks) - 1):
+        w1, w2 = toks[a][2], _strip_poss(toks[a + 1][2])
+        if w1[0].isupper() and w2[0].isupper() and text[toks[a][1] : toks[a + 1][0]] == " ":
+            if w1.lower() in STOP or w2.lower() in STOP or w1.lower() in HONORIFICS:
+                continue
+            pair_count[(w1, w2)] += 1
+    phrases = {p for p, c in pair_count.items() if c >= 2}
+
     mentions: list[Mention] = []
     i = 0
     n = len(toks)
@@ -480,8 +490,14 @@ def find_mentions(text: str, idx: TextIndex) -> list[Mention]:
             s3, e3, w3 = toks[k]
             base = _strip_poss(w3)
             ini = initial_flags[k]
-            ok = is_name_token(base, ini) or (
-                hon and k == j and base[0].isupper() and base.lower() not in STOP
+            nxt = _strip_poss(toks[k + 1][2]) if k + 1 < n and base == w3 else ""
+            in_phrase = (base, nxt) in phrases or bool(run) and (run[-1][2], base) in phrases
+            if run and (base, nxt) in phrases and (run[-1][2], base) not in phrases:
+                break  # "Red Li’l Bit": a name, then a two-word nickname
+            ok = (
+                is_name_token(base, ini)
+                or in_phrase
+                or (hon and k == j and base[0].isupper() and base.lower() not in STOP)
             )
             if not ok:
                 break

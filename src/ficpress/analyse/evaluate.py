@@ -199,27 +199,34 @@ def _detok(
 ) -> tuple[str, list[tuple[int, int]], list[list[int]], list[tuple[int, int]]]:
     """Join LitBank's tokens into readable text and keep each token's character span.
 
-    Straight double quotes alternate open/close within the excerpt; a paragraph break is put
-    before a sentence that opens a quotation when no quotation is open, since LitBank keeps
-    sentences but not paragraphs.
+    Straight quote tokens open at the start of a sentence or after a space-taking token and close
+    otherwise; a paragraph break is put before a sentence that opens a quotation or a dash line,
+    since LitBank keeps sentences but not paragraphs. When the excerpt marks speech with single
+    straight quotes (Dickens, Gaskell) those tokens are treated like double ones.
     """
+    flat = [t for s in sentences for t in s]
+    singles = sum(1 for s in sentences if s and s[0] == "'")
+    doubles = sum(1 for t in flat if t == '"')
+    q_marks = {'"'} | ({"'"} if singles > max(2, doubles) else set())
     parts: list[str] = []
     spans: list[tuple[int, int]] = []
     sent_tok: list[list[int]] = []
     paragraphs: list[tuple[int, int]] = []
     pos = 0
     par_start = 0
-    dq_open = False
+    q_open = False
     attach_next = False
     for si, toks in enumerate(sentences):
         first = toks[0] if toks else ""
-        opens_quote = first in ("\u201c", "\u2018", "--", "\u2014") or (first == '"' and not dq_open)
-        if si > 0 and opens_quote and not dq_open and not _open_single(parts):
+        opens = first in ("\u201c", "\u2018", "--", "\u2014") or first in q_marks
+        if si > 0 and opens:
             paragraphs.append((par_start, pos))
             parts.append("\n")
             pos += 1
             par_start = pos
             attach_next = True
+            if first in q_marks:
+                q_open = False  # a new paragraph of speech: the last one may have run on unclosed
         idxs = []
         for t in toks:
             sep = " "
@@ -229,17 +236,16 @@ def _detok(
                 or t in _NO_SPACE_BEFORE
                 or t.lower() in _NO_SPACE_BEFORE
                 or t in _CLOSERS
-                or t == '"'
-                and dq_open
-                or parts
-                and parts[-1] == "-"
-                or t == "-"
             ):
                 sep = ""
+            elif t[:1] in ("'", "\u2019") and t[1:].isalpha() and t not in q_marks:
+                sep = ""  # ’s, n’t, ’ll
+            elif t.lower() in ("n't", "n\u2019t") or t in q_marks and q_open:
+                sep = ""
             attach_next = False
-            if t == '"':
-                dq_open = not dq_open
-                attach_next = dq_open
+            if t in q_marks:
+                q_open = not q_open
+                attach_next = q_open
             if t in _OPENERS:
                 attach_next = True
             if sep:
@@ -252,10 +258,6 @@ def _detok(
         sent_tok.append(idxs)
     paragraphs.append((par_start, pos))
     return "".join(parts), spans, sent_tok, [p for p in paragraphs if p[1] > p[0]]
-
-
-def _open_single(parts: list[str]) -> bool:
-    return False
 
 
 def load_litbank(root: str | Path, limit: int | None = None) -> list[LitBankDoc]:
@@ -415,6 +417,7 @@ class LitBankScore:
     chars_found: int = 0
     purity_num: int = 0
     purity_den: int = 0
+    details: list[tuple] = field(default_factory=list)  # (gold label, our speaker id, method, ok, start)
 
     def add(self, other: LitBankScore) -> None:
         for k in ("gold", "found", "matched", "attributed", "correct", "chars_gold", "chars_found"):
@@ -510,6 +513,7 @@ def score_litbank(
         t = sc.by_type[q.get("type", "implicit")]
         t[0] += ok
         t[1] += 1
+        sc.details.append((g["label"], q["speaker"], q["method"], ok, q["start"], char_ent.get(q["speaker"])))
     found_ents = set(char_ent.values())
     sc.chars_gold = len(doc.per_names)
     sc.chars_found = sum(1 for eid in doc.per_names if eid in found_ents)

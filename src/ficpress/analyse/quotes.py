@@ -143,11 +143,15 @@ def _orient(p: str, i: int, n: int) -> str:
 def detect(text: str, paragraphs: list[tuple[int, int]], style: str | None = None) -> list[Quote]:
     """All quoted stretches, classified as speech, thought or mention."""
     style = style or quote_style(text)
+    dashed = _dash_style(text, paragraphs)
     raw: list[Quote] = []
     open_q: Quote | None = None
     np = len(paragraphs)
     for pi, (ps, pe) in enumerate(paragraphs):
         p = text[ps:pe]
+        if dashed and open_q is None and _DASH_LINE.search(p) and not any(c in p for c in '"\u201c\u201d'):
+            raw.extend(_dash_quotes(text, ps, pe, pi))
+            continue
         marks = _marks(p, style)
         state_open = open_q is not None
         for i, kind in marks:
@@ -192,6 +196,49 @@ def detect(text: str, paragraphs: list[tuple[int, int]], style: str | None = Non
     return out
 
 
+_DASH_LINE = re.compile(r"(?:^|:\s)(?:\u2014|\u2015|--)\s?(?=\S)")
+_DASH_TAG = re.compile(
+    r"(?:,|[!?]|\s\u2014)\s+(?:he|she|they|I|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(?:[a-z]+ly\s+)?([a-z]+)\b[^.!?:]*([.!?:,]|$)"
+)
+
+
+def _dash_style(text: str, paragraphs: list[tuple[int, int]]) -> bool:
+    """Speech set off by a leading dash (Joyce, French and Russian translations), not quote marks."""
+    n = sum(1 for s, e in paragraphs if _DASH_LINE.match(text[s:e].lstrip()))
+    return n >= 3 and n >= 0.05 * len(paragraphs)
+
+
+def _dash_quotes(text: str, ps: int, pe: int, pi: int) -> list[Quote]:
+    """'— Back to barracks! he said sternly. That will do.' -> the speech before and after the tag."""
+    p = text[ps:pe]
+    m = _DASH_LINE.search(p)
+    assert m is not None
+    start = ps + m.start() + (2 if p[m.start()] == ":" else 0)
+    cstart = ps + m.end()
+    out = []
+    pos = cstart - ps
+    while pos < len(p):
+        t = None
+        for tm in _DASH_TAG.finditer(p, pos):
+            if tm.group(1) in SPEECH_VERBS:
+                t = tm
+                break
+        end = ps + (t.start() + (1 if p[t.start()] in ",!?" else 0) if t else len(p))
+        end = _rstrip_pos(text, cstart, end)
+        if end > cstart:
+            out.append(Quote(start, end, pi, pi, cstart, end, closed=True, kind="speech"))
+        if t is None or t.end() >= len(p) - 1 or t.group(2) in ("", ","):
+            break
+        rest = t.end()
+        while rest < len(p) and p[rest].isspace():
+            rest += 1
+        start = cstart = ps + rest
+        pos = rest
+    for q in out:
+        q.attrs["dash"] = True
+    return out
+
+
 def _first_nonspace(p: str) -> int:
     return len(p) - len(p.lstrip())
 
@@ -223,7 +270,7 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str:
     tag_before = [w.lower() for w in _WORD.findall(before)[-4:]]
     if any(w in THOUGHT_VERBS for w in tag_after[:3]) and not any(w in SPEECH_VERBS for w in tag_after[:3]):
         return "thought"
-    if q.last_paragraph != q.paragraph:
+    if q.last_paragraph != q.paragraph or q.attrs.get("dash"):
         return "speech"
     words = _WORD.findall(inner)
     terminal = bool(re.search(r"[,.!?\u2026\u2014\u2013-]\W*$", inner))
@@ -233,6 +280,15 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str:
     )
     if before.rstrip().endswith(":") or speech_near:
         return "speech"
+    glued = bool(before.strip()) and (before.rstrip()[-1:].isalnum()) and before.endswith((" ", "\t"))
+    if glued and not starts_par:
+        prev = tag_before[-1] if tag_before else ""
+        if prev in _MENTION_CUES and len(words) < 10:
+            return "mention"  # known as "Tuppence.", the word "Service."
+        if inner[:1].islower():
+            return "mention"  # call "life."
+        if len(words) <= 4 and all(w[:1].isupper() for w in words if len(w) > 3) and len(words) > 1:
+            return "mention"  # a title: "Ingoldsby Legends."
     if terminal and (starts_par or len(words) > 2):
         return "speech"
     if re.search(r"[.!?\u2026]\W*$", inner) and inner[:1].isupper():

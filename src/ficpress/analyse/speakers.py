@@ -37,6 +37,32 @@ _VOC_LEAD = {
     "night",
     "morning",
 }
+_VOC_TAIL_LEAD = {
+    "thing",
+    "hey",
+    "hi",
+    "yes",
+    "yeah",
+    "no",
+    "okay",
+    "ok",
+    "thanks",
+    "please",
+    "sorry",
+    "night",
+    "morning",
+    "right",
+    "mate",
+    "love",
+    "luv",
+    "pet",
+    "baby",
+    "bye",
+    "goodbye",
+    "come",
+    "on",
+    "sweetie",
+}
 VOCATIVE_WORDS = {
     "pet",
     "love",
@@ -88,15 +114,20 @@ class Attribution:
     addressees: list[int] = field(default_factory=list)
     addressee_method: str = ""
     vocatives: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, text)
+    beat_object: int | None = None  # someone the narration of the paragraph names beside the speaker
 
 
 class Resolver:
     """Mentions of characters sorted by offset, with gender, for tags and pronouns."""
 
-    def __init__(self, refs: list[Ref], genders: list[str | None]) -> None:
+    def __init__(self, refs: list[Ref], genders: list[str | None], narrator: int | None = None) -> None:
         self.refs = sorted(refs, key=lambda r: r.start)
         self.starts = [r.start for r in self.refs]
         self.genders = genders
+        self.narrator = narrator  # the first-person narrator's character, when the story has one
+        self.counts: dict[int, int] = {}
+        for r in self.refs:
+            self.counts[r.char] = self.counts.get(r.char, 0) + 1
 
     def at(self, start: int, end: int) -> list[Ref]:
         i = bisect.bisect_left(self.starts, start)
@@ -148,6 +179,8 @@ def _subject_at(
     if lw in ("he", "she"):
         g = "male" if lw == "he" else "female"
         return res.recent(pos, g), "pronoun", k + 1
+    if w == "I" and res.narrator is not None:
+        return res.narrator, "name", k + 1
     return None, "", k
 
 
@@ -240,6 +273,9 @@ def find_vocatives(
     ):
         word = m.group(1)
         s = q_start + m.start(1)
+        first, _sp, rest = word.partition(" ")
+        if rest and first.lower() in _VOC_LEAD:
+            word, s = rest, s + len(first) + 1  # "Hey Wills" addresses Wills
         e = s + len(word)
         lw = word.lower()
         refs = [r for r in res.at(s, e) if r.end <= e + 1]
@@ -259,6 +295,17 @@ def find_vocatives(
             head = text[max(q_start, s - 2) : s]
             if ("," in head or "ey " in text[max(0, s - 4) : s]) and re.match(r"\s*[,?!.\"\u201d]", tail):
                 out.append((s, e, word, None))
+    # a known name closing the line after a greeting or a term of address: "Sure thing Nibblet."
+    seen = {v[0] for v in out}
+    for r in res.at(q_start, q_end):
+        if r.start in seen or r.kind == "pronoun":
+            continue
+        if not re.match(r"[\s.?!\u2026\u2014-]*[\"\u201d\u2019']?$", text[r.end : q_end]):
+            continue
+        prev = re.findall(r"[A-Za-z']+", text[max(q_start, r.start - 20) : r.start])
+        rare = r.kind in ("name", "title") and res.counts.get(r.char, 0) <= 10
+        if prev and (prev[-1].lower() in _VOC_TAIL_LEAD or rare):
+            out.append((r.start, r.end, text[r.start : r.end], r.char))
     return out
 
 
@@ -328,7 +375,29 @@ def attribute(
                 a.speaker, a.method, a.confidence = c2, "action-beat", 0.5
     # pass 2: turn-taking in runs of dialogue paragraphs
     _alternate(quotes, out, paragraphs, breaks)
-    # pass 3: addressees by turn-taking
+    # pass 3: whoever the narration named last, when nothing else decided
+    for i, q in enumerate(quotes):
+        a = out[i]
+        if a.speaker is not None:
+            continue
+        prev_spk = out[i - 1].speaker if i > 0 and quotes[i - 1].paragraph >= q.paragraph - 2 else None
+        exclude = set(a.addressees) | ({prev_spk} if prev_spk is not None else set())
+        c = res.recent(q.start, None, exclude=exclude, window=1500)
+        if c is not None:
+            a.speaker, a.method, a.confidence = c, "recent-mention", 0.3
+    # the paragraph's narration naming someone other than the speaker ("looked down at Dawn")
+    for i, q in enumerate(quotes):
+        a = out[i]
+        ps, pe = paragraphs[q.paragraph]
+        for r in res.at(ps, paragraphs[q.last_paragraph][1]):
+            if r.in_quote or r.char == a.speaker or r.kind == "pronoun":
+                continue
+            a.beat_object = r.char
+            break
+        if not a.addressees and a.beat_object is not None and a.speaker is not None:
+            a.addressees = [a.beat_object]
+            a.addressee_method = "beat-object"
+    # pass 4: addressees by turn-taking
     _addressees(quotes, out, breaks)
     return out
 
