@@ -115,6 +115,7 @@ def rich_work() -> Work:
     b.para("She woke up.")
     b.block("end_marker", "End Part 1")
     b.chapter("Part 2", heading="Part 2.")
+    b.chapters[-1].summary = "In which spans cross & breaks fall."
     p = b.para("Crossing spans: alpha beta gamma delta.")
     b.span("thought", p, "alpha beta gamma")
     b.span("emphasis", p, "gamma delta")

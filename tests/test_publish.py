@@ -142,6 +142,10 @@ def test_epub_chapter_markup(epub: dict[str, bytes]) -> None:
     for doc in (ch1, ch2):
         body = text_of(doc)
         assert "End Part 1" not in body and "TBC" not in body and "#End Flashback#" not in body
+    # a chapter summary sits under the heading, shown whatever the notes mode
+    summary = ch2.xpath("//x:div[contains(@class, 'chapter-summary')]", namespaces=NS)
+    assert len(summary) == 1 and "spans cross & breaks fall" in text_of(summary[0])
+    assert summary[0].getprevious().tag == f"{XHTML}h2"
     # the blank-line break in part 2 is kept without a glyph attribute
     hr2 = ch2.xpath("//x:hr", namespaces=NS)
     assert len(hr2) == 1 and hr2[0].get("data-glyph") is None
@@ -208,6 +212,7 @@ def test_notes_omit_leaves_them_out(work: Work, fmt: str) -> None:
     for t in NOTE_TEXTS:
         assert t not in out
     assert "Later that night" in out
+    assert "spans cross" in out  # a chapter summary is not an author's note
 
 
 @pytest.mark.parametrize("fmt", ["epub", "html", "md", "txt"])

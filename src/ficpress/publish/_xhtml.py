@@ -126,6 +126,16 @@ def text_note(text: str, *, epub: bool, label: str = "Author's note") -> str:
     )
 
 
+def chapter_summary(text: str) -> str:
+    """A chapter's summary (archives give one per chapter) under its heading: not a note, always shown."""
+    paras = "\n".join(f"<p>{esc(p.strip())}</p>" for p in text.split("\n") if p.strip())
+    return (
+        f'<div class="summary chapter-summary">\n<p class="note-label">Summary</p>\n{paras}\n</div>'
+        if paras
+        else ""
+    )
+
+
 def titlepage(doc: Document, *, epub: bool, heading: str = "h1") -> str:
     """Title, byline, metadata list, summary, front matter and (shown) work notes."""
     parts = [f"<{heading}>{esc(doc.title)}</{heading}>"]

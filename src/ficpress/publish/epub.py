@@ -69,6 +69,8 @@ def render_doc(doc: Document) -> bytes:
         href = f"{ch.anchor}.xhtml"
         body = [f'<section epub:type="chapter" role="doc-chapter" aria-labelledby="{ch.anchor}-title">']
         body.append(f'<h2 id="{ch.anchor}-title">{escape(ch.title)}</h2>')
+        if ch.summary.strip():
+            body.append(X.chapter_summary(ch.summary))
         body.extend(X.item(it, epub=True) for it in ch.items)
         body.append("</section>")
         files.append((ch.anchor, href, "application/xhtml+xml", _page(ch.title, lang, "\n".join(body))))

@@ -65,6 +65,8 @@ def render_doc(doc: Document, *, review: bool = True) -> bytes:
     for ch in doc.chapters:
         body.append(f'<section class="chapter" id="{ch.anchor}" aria-labelledby="{ch.anchor}-title">')
         body.append(f'<h2 id="{ch.anchor}-title">{escape(ch.title)}</h2>')
+        if ch.summary.strip():
+            body.append(X.chapter_summary(ch.summary))
         body.extend(X.item(it, epub=False) for it in ch.items)
         body.append("</section>")
     if has_notes:

@@ -118,6 +118,8 @@ def render_doc(doc: Document) -> bytes:
             out += ["> **Author's note:** " + _text(" ".join(n.split())), ""]
     for ch in doc.chapters:
         out += [f"## {_text(ch.title)}", ""]
+        if ch.summary.strip():
+            out += ["> **Summary:** " + _text(" ".join(ch.summary.split())), ""]
         for it in ch.items:
             out += [_item(it), ""]
     if doc.notes_mode == "end" and (doc.end_notes or doc.work_notes):

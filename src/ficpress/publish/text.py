@@ -78,6 +78,8 @@ def render_doc(doc: Document) -> bytes:
         out.extend(f"[Author's note] {n.strip()}" for n in doc.work_notes)
     for ch in doc.chapters:
         out.append("\n" + _underline(ch.title, "-"))
+        if ch.summary.strip():
+            out.append("Summary: " + " ".join(ch.summary.split()))
         out.extend(_item(it) for it in ch.items)
     if doc.notes_mode == "end" and (doc.end_notes or doc.work_notes):
         out.append("\n" + _underline("Notes", "-"))
