@@ -76,8 +76,8 @@ svg text { font-family: system-ui, "DejaVu Sans", sans-serif; }
 .story .heading, .story .end { text-indent: 0; color: var(--muted); font-style: italic; }
 .q { color: var(--c); border-bottom: 2px solid var(--c); }
 .q.unknown { color: #444; border-bottom: 2px dashed #aaa; }
-.legend span { display: inline-block; margin: 0 14px 6px 0;
-               font: 14px system-ui, "DejaVu Sans", sans-serif; }
+.legend > span { display: inline-block; margin: 0 14px 6px 0; white-space: nowrap;
+                 font: 14px system-ui, "DejaVu Sans", sans-serif; }
 .thought { font-style: italic; }
 """
 
@@ -189,7 +189,9 @@ def _characters_section(
     povs: Counter[str] = Counter(s.get("pov") for s in analysis.get("scenes") or [] if s.get("pov"))
     rows = []
     ranked = sorted(characters, key=lambda c: (-(c.get("mentions") or 0), -share.get(c["id"], 0.0)))
-    for c in ranked:
+    main = [c for c in ranked if _is_major(c, lines, povs)]
+    minor = [c for c in ranked if not _is_major(c, lines, povs)]
+    for c in main:
         cid = c["id"]
         aliases = []
         for a in c.get("aliases") or []:
@@ -219,16 +221,38 @@ def _characters_section(
         "<tr><th>Character</th><th>Gender</th><th class=num>Mentions</th><th class=num>Lines</th>"
         "<th class=num>Dialogue</th><th class=num>POV scenes</th><th>Aliases (open for evidence)</th></tr>"
     )
-    return f'<section id="characters"><h2>Characters</h2><table>{head}{"".join(rows)}</table></section>'
+    more = ""
+    if minor:
+        names = ", ".join(
+            f'{_e(c.get("name") or c["id"])} <span class="note">×{c.get("mentions") or 0}</span>'
+            for c in minor
+        )
+        more = (
+            f"<details><summary>{len(minor)} more names, each mentioned only a few times and never "
+            f'speaking</summary><p class="meta">{names}</p></details>'
+        )
+    return f'<section id="characters"><h2>Characters</h2><table>{head}{"".join(rows)}</table>{more}</section>'
+
+
+def _is_major(c: dict[str, Any], lines: Counter[str], povs: Counter[str]) -> bool:
+    """Whoever speaks, holds a scene's POV or is named often enough to matter to a reader."""
+    return lines.get(c["id"], 0) > 0 or povs.get(c["id"], 0) > 0 or (c.get("mentions") or 0) >= 10
 
 
 def _network_section(analysis: dict[str, Any], names: dict[str, str], colours: dict[str, str]) -> str:
     edges = analysis.get("interactions") or []
     strength: Counter[str] = Counter()
+    talk: Counter[str] = Counter()
     for e in edges:
         strength[e["source"]] += e["weight"]
         strength[e["target"]] += e["weight"]
-    nodes = [cid for cid, _ in strength.most_common(MAX_NODES)]
+        talk[e["source"]] += e["quotes"]
+        talk[e["target"]] += e["quotes"]
+    # Characters who talk come first; names that only share scenes fill the rest.
+    ranked = sorted(strength, key=lambda c: (-talk[c], -strength[c], c))
+    nodes = [c for c in ranked if talk[c] > 0][:MAX_NODES]
+    if len(nodes) < 2:
+        nodes = ranked[:MAX_NODES]
     if len(nodes) < 2:
         return '<section id="network"><h2>Interaction network</h2><p class="note">Too few interacting characters to draw.</p></section>'
     svg = network_svg(
@@ -260,8 +284,8 @@ def network_svg(
     strength: Counter[str],
 ) -> str:
     """Characters on a circle, strongest at the top, lines as wide as the interaction."""
-    w, h = 520, 460
-    cx, cy, r = w / 2, h / 2 + 5, min(w, h) / 2 - 70
+    w, h = 560, 480
+    cx, cy, r = w / 2, h / 2, min(w, h) / 2 - 80
     pos = {}
     n = len(nodes)
     for i, cid in enumerate(nodes):
@@ -288,11 +312,16 @@ def network_svg(
         x, y = pos[cid]
         rad = 7 + 16 * math.sqrt(strength[cid] / smax)
         label = names.get(cid, cid)
-        ly = y - rad - 6 if y < cy else y + rad + 15
+        # Labels sit outside the circle, along the ray from the centre, so they never cover a node.
+        dx, dy = (x - cx) / r, (y - cy) / r
+        lx, ly = x + dx * (rad + 8), y + dy * (rad + 8) + 5
+        anchor = "middle" if abs(dx) < 0.3 else ("start" if dx > 0 else "end")
+        if abs(dx) < 0.3:
+            ly += 8 * dy
         out.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{rad:.1f}" fill="{colours.get(cid, UNKNOWN)}" '
             f'stroke="#fff" stroke-width="2"><title>{_e(label)}</title></circle>'
-            f'<text x="{x:.1f}" y="{ly:.1f}" text-anchor="middle" font-size="14" fill="#222">{_e(label)}</text>'
+            f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="14" fill="#222">{_e(label)}</text>'
         )
     out.append("</svg>")
     return "".join(out)
@@ -314,8 +343,8 @@ def _arc_section(work: Work, analysis: dict[str, Any], names: dict[str, str], co
 
 
 def arc_svg(scenes: list[dict[str, Any]], work: Work, names: dict[str, str], colours: dict[str, str]) -> str:
-    w, h = 1000, 300
-    left, right, top, bottom = 56, 16, 18, 40
+    w, h = 1000, 310
+    left, right, top, bottom = 56, 16, 18, 50
     pw, ph = w - left - right, h - top - bottom
     vals = [s["sentiment"]["compound"] for s in scenes]
     lim = max(0.25, max(abs(v) for v in vals))
@@ -338,14 +367,19 @@ def arc_svg(scenes: list[dict[str, Any]], work: Work, names: dict[str, str], col
             f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="11" fill="#666">{t:+.2f}</text>'
         )
     last_ch = None
+    last_label_x = -1e9
+    row = 0
     for i, s in enumerate(scenes):
         if s["chapter"] != last_ch:
             xx = left + pw * i / n
+            row = (1 - row) if xx - last_label_x < 60 else 0
+            last_label_x = xx
             ch = work.chapters[s["chapter"]] if s["chapter"] < len(work.chapters) else None
             label = ch.title if ch and ch.title else f"{(ch.number if ch else s['chapter'] + 1)}"
             out.append(
                 f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{top}" y2="{top + ph}" stroke="#bbb" stroke-dasharray="3 3"/>'
-                f'<text x="{xx + 3:.1f}" y="{h - bottom + 14}" font-size="11" fill="#666">{_e(_short(label, 14))}</text>'
+                f'<text x="{xx + 3:.1f}" y="{h - bottom + 13 + 12 * row}" font-size="11" fill="#666">'
+                f"{_e(_short(label, 14))}</text>"
             )
             last_ch = s["chapter"]
     pts = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(vals))
@@ -383,7 +417,7 @@ def chapter_bars_svg(chapters: list[dict[str, Any]]) -> str:
         bw = half * abs(v) / lim
         x0 = mid if v >= 0 else mid - bw
         colour = "#2e8b57" if v >= 0 else "#c0392b"
-        label = f"{c['number']}. {c['title']}" if c.get("title") else str(c["number"])
+        label = c.get("title") or f"Chapter {c['number']}"
         out.append(
             f'<text x="{left - 8}" y="{yy + 14}" text-anchor="end" font-size="12" fill="#333">{_e(_short(label, 28))}</text>'
             f'<rect x="{x0:.1f}" y="{yy + 3}" width="{max(bw, 1):.1f}" height="{row - 7}" fill="{colour}" rx="2">'
@@ -482,7 +516,7 @@ def _text_section(
         while ci < len(chapters) and chapters[ci].start <= b.start:
             ch = chapters[ci]
             if ch.heading_start is None and b.kind != "heading":
-                out.append(f"<h3>{_e(ch.title or ch.number)}</h3>")
+                out.append(f'<h3 class="implicit">{_e(ch.title or ch.number)}</h3>')
             first = True
             ci += 1
         new_scene = False
