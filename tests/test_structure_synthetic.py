@@ -387,3 +387,14 @@ def test_offsets_map_to_source_lines_on_damaged_text() -> None:
     assert [c.title for c in work.chapters] == ["Part 1", "Part 2"]
     for b in work.blocks:
         assert work.text[b.start : b.end] == work.text[b.start : b.end].strip() or b.kind == "scene_break"
+
+
+def test_title_line_under_a_heading_names_the_chapter() -> None:
+    work = build(f"Chapter 1\nThe Beginning\n\n{PROSE}\nChapter 2\n{PROSE}")
+    assert [c.title for c in work.chapters] == ["Chapter 1: The Beginning", "Chapter 2"]
+    ch = work.chapters[0]
+    assert work.text[ch.heading_start : ch.heading_end] == "Chapter 1\nThe Beginning"
+    assert "The Beginning" not in paragraphs(work)
+    # A story line under the heading stays story.
+    work = build(f"Chapter 1\nShe ran.\n\n{PROSE}\nChapter 2\n{PROSE}")
+    assert work.chapters[0].title == "Chapter 1" and "She ran." in paragraphs(work)

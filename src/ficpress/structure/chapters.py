@@ -15,6 +15,10 @@ from ficpress.structure.lines import Unit
 CONTENT = {"paragraph", "verse", "scene_break", "marker", "letter"}
 
 
+def _opens(u: Unit) -> bool:
+    return u.kind == "heading" and u.attrs.get("role") != "subtitle"
+
+
 def _kind_of(u: Unit) -> str:
     return u.attrs.get("unit_kind", "")
 
@@ -47,12 +51,12 @@ def build_chapters(units: list[Unit], first: int, text_len: int, work_title: str
         return [Chapter(1, work_title or "Chapter 1", text_len, text_len, 0.3, implicit=True)]
     # Chapter openings: (unit index, heading unit or None).
     opens: list[tuple[int, Unit | None]] = []
-    headings = [i for i in range(first, len(units)) if units[i].kind == "heading"]
+    headings = [i for i in range(first, len(units)) if _opens(units[i])]
     if not headings or any(units[i].kind in CONTENT for i in range(first, headings[0])):
         opens.append((first, None))
     for i in range(first, len(units)):
         u = units[i]
-        if u.kind == "heading":
+        if _opens(u):
             start = first if not opens and i == headings[0] else i
             opens.append((start, u))
         elif u.kind == "end_marker":
@@ -76,7 +80,8 @@ def build_chapters(units: list[Unit], first: int, text_len: int, work_title: str
         if head is not None:
             title = head.attrs.get("title", "")
             conf = head.confidence
-            ch = Chapter(ci + 1, title, start, end, conf, heading_start=head.lo, heading_end=head.hi)
+            heading_end = head.attrs.get("subtitle_end", head.hi)
+            ch = Chapter(ci + 1, title, start, end, conf, heading_start=head.lo, heading_end=heading_end)
         else:
             prev = opens[ci - 1][1] if ci > 0 else None
             nxt = opens[ci + 1][1] if ci + 1 < len(opens) else None

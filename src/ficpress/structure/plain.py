@@ -14,7 +14,7 @@ from ficpress.structure import chapters as chapters_mod
 from ficpress.structure import dividers, frontmatter, inline, notes, scenes, verse
 from ficpress.structure.flashback import flashback_spans
 from ficpress.structure.headings import parse_bare_number, parse_end_marker, parse_heading
-from ficpress.structure.lines import Line, Unit, split_lines
+from ficpress.structure.lines import QUOTES, Line, Unit, ends_sentence, split_lines
 
 # Units whose text is prose-like and may hold inline markup.
 INLINE_KINDS = {"paragraph", "verse", "note", "letter"}
@@ -80,6 +80,7 @@ def _label_line(ln: Line) -> None:
             "number": h.number,
             "numeral": h.numeral,
         }
+        ln.attrs["has_title"] = bool(h.title)
         if h.of is not None:
             ln.attrs["of"] = h.of
         return
@@ -134,6 +135,31 @@ def _bare_number_headings(lines: list[Line], first: int) -> None:
         ln = lines[i]
         ln.label, ln.confidence = "heading", h.confidence
         ln.attrs = {"level": 2, "title": h.display, "unit_kind": "", "number": h.number, "numeral": h.numeral}
+        ln.attrs["has_title"] = False
+
+
+def _subtitles(lines: list[Line], first: int) -> None:
+    """A short title line right under a bare heading ("Chapter 1" / "The Beginning") names that chapter."""
+    n = len(lines)
+    for i in range(first, n - 2):
+        h = lines[i]
+        if h.label != "heading" or h.attrs.get("subtitle_of") is not None:
+            continue
+        if h.attrs.get("has_title", True):
+            continue  # the heading already has a title
+        t = lines[i + 1]
+        if t.blank or t.label is not None or not lines[i + 2].blank:
+            continue
+        s = t.stripped
+        if len(s) > 70 or len(s.split()) > 10 or s[-1] in ".!?,;" or s[0] in QUOTES or ends_sentence(s):
+            continue
+        nxt = _next_nonblank(lines, i + 2)
+        if nxt >= n or lines[nxt].label == "heading":
+            continue
+        t.label, t.confidence = "heading", 0.7
+        t.attrs = {"level": 3, "role": "subtitle", "subtitle_of": i}
+        h.attrs["title"] = f"{h.attrs['title']}: {s}"
+        h.attrs["subtitle_end"] = t.hi
 
 
 def _units(lines: list[Line], first: int, single: bool, stanzas: list[verse.Stanza]) -> list[Unit]:
@@ -238,6 +264,7 @@ def build_plain(source: Source, restoration: Restoration) -> Work:
         if not ln.blank and ln.label is None:
             _label_line(ln)
     _bare_number_headings(lines, first_line)
+    _subtitles(lines, first_line)
 
     single, habit_conf = scenes.single_newline_habit(lines, first_line)
     refrains = verse.refrain_counts(lines)
@@ -289,7 +316,11 @@ def build_plain(source: Source, restoration: Restoration) -> Work:
 
     blocks: list[Block] = []
     for u in units:
-        attrs = {k: v for k, v in u.attrs.items() if k not in ("unit_kind", "numeral")}
+        attrs = {
+            k: v
+            for k, v in u.attrs.items()
+            if k not in ("unit_kind", "numeral", "subtitle_of", "subtitle_end", "has_title")
+        }
         if u.kind == "heading":
             attrs["kind"] = u.attrs.get("unit_kind", "")
             attrs["numeral"] = u.attrs.get("numeral", "")
