@@ -398,3 +398,22 @@ def test_title_line_under_a_heading_names_the_chapter() -> None:
     # A story line under the heading stays story.
     work = build(f"Chapter 1\nShe ran.\n\n{PROSE}\nChapter 2\n{PROSE}")
     assert work.chapters[0].title == "Chapter 1" and "She ran." in paragraphs(work)
+
+
+@pytest.mark.parametrize(
+    ("line", "inner", "kind"),
+    [
+        ("It *is* right, isn't it?", "is", "emphasis"),
+        ("You are not *her* and never will be.", "her", "emphasis"),
+        ("*yeah* But she could not say it.", "yeah", "thought"),
+        ('"Are you well?" *ponce* he called himself.', "ponce", "thought"),
+        ("Buffy frowned. *Am I that bad a friend?* She smiled.", "Am I that bad a friend?", "thought"),
+        ("She nodded *of course Buffy would remember that part* and laughed.", None, "thought"),
+    ],
+)
+def test_thought_or_emphasis_by_length_and_context(line: str, inner: str | None, kind: str) -> None:
+    work = build(line + "\n" + PROSE)
+    (span,) = [s for s in work.spans if s.kind in ("thought", "emphasis")]
+    assert span.kind == kind
+    if inner is not None:
+        assert work.slice(span) == inner

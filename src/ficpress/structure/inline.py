@@ -42,17 +42,30 @@ _PRONOUN = re.compile(
 _URLISH = re.compile(r"https?|www\.|\.com|\.org|\.net")
 
 
-def classify(inner: str) -> tuple[str, float]:
-    """("thought" | "emphasis", confidence) for the text inside a marker pair."""
+def classify(inner: str, before: str = "", after: str = "") -> tuple[str, float]:
+    """("thought" | "emphasis", confidence) for the text inside a marker pair.
+
+    `before`/`after` are the text just outside the markers in the same block:
+    one or two marked words standing alone (at the start of a paragraph or
+    after a finished sentence, not inside one) are a thought ("*yeah* But she
+    couldn't...", "... were? *ponce* he called himself").
+    """
     n = len(inner.split())
     stripped = inner.rstrip()
     punct = stripped[-1:] in (".", "?", "!", "\u2026") if stripped else False
     pronoun = bool(_PRONOUN.search(inner))
     if n <= 2 and not punct:
+        b = before.rstrip()
+        alone = not b or b[-1] in ".?!" or (b[-1] in _CLOSERS and b[-2:-1] in ".?!,")
+        if alone and (not after.strip() or after.lstrip()[:1].isupper() or b[-1:] in _CLOSERS):
+            return "thought", 0.6
         return "emphasis", 0.9 if n == 1 else 0.75
     if n >= 4 or punct or (pronoun and n >= 2):
         return "thought", 0.9 if (pronoun or punct) else 0.75
     return "emphasis", 0.6
+
+
+_CLOSERS = "\"\u201d\u2019'"
 
 
 def find_spans(text: str, ranges: Iterable[tuple[int, int]]) -> list[Span]:
@@ -83,7 +96,7 @@ def find_spans(text: str, ranges: Iterable[tuple[int, int]]) -> list[Span]:
                 continue
             if marker == ":" and len(inner.split()) < 2:
                 continue
-            kind, conf = classify(inner)
+            kind, conf = classify(inner, text[max(rs[k][0], s - 3) : s], text[e : min(rs[k][1], e + 3)])
             attrs: dict[str, object] = {"marker": marker, "open": [s, m.start(1)], "close": [m.end(1), e]}
             if marker == ":":
                 kind, conf = "thought", min(conf, 0.7)
