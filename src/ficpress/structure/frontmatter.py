@@ -63,7 +63,7 @@ def guess_title(first: str, followed_by_blank: bool) -> TitleGuess | None:
     if n > 14:
         return None
     # Without a blank line after it, a long first line is the start of a paragraph.
-    if not followed_by_blank and (n > 6 or s[-1:] in ".,;"):
+    if not followed_by_blank and (n > 6 or s[-1:] in ".,;:?!\u2026" or any(q in s for q in QUOTES + "*_")):
         return None
     conf = 0.6
     if followed_by_blank:
