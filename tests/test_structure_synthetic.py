@@ -417,3 +417,15 @@ def test_thought_or_emphasis_by_length_and_context(line: str, inner: str | None,
     assert span.kind == kind
     if inner is not None:
         assert work.slice(span) == inner
+
+
+def test_unlabelled_chapter_end_note_and_story_that_mentions_chapters() -> None:
+    paras = PROSE.replace("\n", "\n\n")
+    text = (
+        f"Chapter 1\n\n{paras}Please review! Chapter 2 will be up soon, I promise.\n\n"
+        f"Chapter 2\n\n{paras}She read the story again, chapter by chapter, until the candle died.\n"
+    )
+    work = build(text)
+    notes = [(work.slice(b), b.attrs["role"]) for b in work.blocks if b.kind == "note"]
+    assert notes == [("Please review! Chapter 2 will be up soon, I promise.", "end")]
+    assert work.blocks[-1].kind == "paragraph"

@@ -58,7 +58,32 @@ def unlabelled_note_confidence(text: str, *, last: bool) -> float:
     n = reader_address_score(text)
     if len(text) > 600:
         return 0.0
+    strong = len(_STRONG.findall(text))
     need = 2 if last else 3
-    if n < need:
+    if n < need or (strong == 0 and n < need + 1):
         return 0.0
     return min(0.9, 0.55 + 0.1 * n)
+
+
+# Words that only an author talking about the work uses; story text rarely does.
+_STRONG = re.compile(
+    r"\b(?:fics?|fanfic(?:tion)?|reviews?|reviewers?|reviewing|r&r|updates?|updated|updating|readers"
+    r"|kudos|comments?|feedback|beta(?:ed|'d)?|sequel|hiatus|oneshot|one-shot|wip|next\s+(?:chapter|part)"
+    r"|up\s+soon|thanks\s+for\s+reading|posted|flames?|disclaimer|a/n)\b",
+    re.IGNORECASE,
+)
+
+
+def chapter_edge_note_confidence(text: str) -> float:
+    """Confidence that the first or last paragraph of a chapter is a note to readers (0 = story).
+
+    Inside a work the bar is higher than for its very last line: at least one
+    word only an author uses about the work ("review", "update", "fic").
+    """
+    if len(text) > 600:
+        return 0.0
+    strong = len(_STRONG.findall(text))
+    n = reader_address_score(text)
+    if strong < 1 or n < 2:
+        return 0.0
+    return min(0.85, 0.55 + 0.1 * n)

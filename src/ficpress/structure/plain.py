@@ -207,7 +207,12 @@ def _units(lines: list[Line], first: int, single: bool, stanzas: list[verse.Stan
 
 
 def _unlabelled_notes(units: list[Unit], first: int, text: str) -> None:
-    """An unlabelled last (or first) paragraph addressed to readers is an end (or head) note."""
+    """Unlabelled paragraphs addressed to readers at the edges of the work or of a chapter are notes.
+
+    The work's last paragraph ("No this isnt a fic that will get finished-
+    Sorry ...") needs a few reader-address words; a chapter's first or last
+    paragraph needs a word only an author uses ("review", "update", "fic").
+    """
     story = [i for i in range(first, len(units)) if units[i].kind in ("paragraph", "verse")]
     if len(story) < 3:
         return
@@ -228,6 +233,24 @@ def _unlabelled_notes(units: list[Unit], first: int, text: str) -> None:
         c = notes.unlabelled_note_confidence(text[u.lo : u.hi], last=False)
         if c > 0:
             u.kind, u.confidence, u.attrs = "note", c, {"role": "head", "labelled": False}
+    edges = {"heading", "end_marker"}
+    for i in range(first, len(units)):
+        u = units[i]
+        if u.kind != "paragraph":
+            continue
+        prev = units[i - 1] if i > first else None
+        nxt = units[i + 1] if i + 1 < len(units) else None
+        if nxt is None or nxt.kind in edges:
+            role = "end"
+            if u.gap_before < 1 and (prev is None or prev.kind not in edges | {"note"}):
+                continue  # run on from the story without a blank line: story
+        elif prev is not None and prev.kind == "heading" and nxt.gap_before >= 1:
+            role = "head"
+        else:
+            continue
+        c = notes.chapter_edge_note_confidence(text[u.lo : u.hi])
+        if c > 0:
+            u.kind, u.confidence, u.attrs = "note", c, {"role": role, "labelled": False}
 
 
 def _note_roles(units: list[Unit], n_chapters: int) -> None:
