@@ -50,7 +50,7 @@ def labelled_note(stripped: str) -> tuple[str, float] | None:
 
 def reader_address_score(text: str) -> int:
     """How many reader-address cues a paragraph holds (0 = reads as story)."""
-    return len(_CUES.findall(text))
+    return len({m.lower() for m in _CUES.findall(text)})
 
 
 def unlabelled_note_confidence(text: str, *, last: bool) -> float:
@@ -60,7 +60,7 @@ def unlabelled_note_confidence(text: str, *, last: bool) -> float:
         return 0.0
     strong = len(_STRONG.findall(text))
     need = 2 if last else 3
-    if n < need or (strong == 0 and n < need + 1):
+    if n < need or (strong == 0 and n < 4):
         return 0.0
     return min(0.9, 0.55 + 0.1 * n)
 
