@@ -386,3 +386,76 @@ def test_render_many_matches_render(work: Work, monkeypatch) -> None:
     assert all(
         b'class="review"' not in v for k, v in epub_members(many["epub"]).items() if k.endswith(".xhtml")
     )
+
+
+def test_soft_breaks_are_wrapping_not_line_breaks() -> None:
+    b = Builder()
+    b.chapter("One")
+    blk = b.para("She walked in\nand sat down.")
+    blk.attrs["soft_breaks"] = True
+    hard = b.para("Line one\nline two")
+    w = b.work(title="Soft")
+    assert hard
+    txt = publish.render(w, "txt").decode()
+    assert "She walked in and sat down." in txt and "Line one\nline two" in txt
+    ch = chapter_docs(epub_members(publish.render(w, "epub")))[0]
+    ps = ch.xpath("//x:p", namespaces=NS)
+    assert [len(p.findall(f"{XHTML}br")) for p in ps] == [0, 1]
+
+
+def test_metadata_disclaimer_follows_the_notes_mode() -> None:
+    b = Builder()
+    b.chapter("One")
+    b.para("Story text.")
+    w = b.work(title="D", disclaimer="Not mine, no money made.")
+    assert "[Disclaimer] Not mine" in publish.render(w, "txt").decode()
+    assert "Not mine" not in publish.render(w, "txt", notes="omit").decode()
+    end = publish.render(w, "md", notes="end").decode()
+    assert end.index("Not mine") > end.index("Story text.")
+    # a disclaimer the text already carries as a note block is not repeated
+    b2 = Builder()
+    b2.block("note", "Disclaimer: Not mine, no money made.", role="disclaimer")
+    b2.chapter("One")
+    b2.para("Story text.")
+    w2 = b2.work(title="D", disclaimer="Not mine, no money made.")
+    assert publish.render(w2, "txt").decode().count("Not mine") == 1
+
+
+HEADER_STORY = """Title: Ashes and Embers
+Author: Jane Writer
+Fandom: Buffy the Vampire Slayer
+Pairing: Willow/Spike
+Rating: PG-13
+Summary: After the bell tower, Willow finds an unlikely friend.
+
+Chapter 1: Sparks
+
+She walked in and sat down.
+
+Chapter 2: Flame
+
+Later the house was quiet.
+"""
+
+
+def test_header_block_metadata_reaches_the_opf_and_the_html_header(tmp_path) -> None:
+    from ficpress import pipeline
+
+    src = tmp_path / "ashes.txt"
+    src.write_text(HEADER_STORY, encoding="utf-8")
+    w = pipeline.load(src)
+    members = epub_members(publish.render(w, "epub"))
+    md = etree.fromstring(members["OEBPS/content.opf"]).find("opf:metadata", NS)
+    assert md.findtext("dc:title", namespaces=NS) == "Ashes and Embers"
+    assert [e.text for e in md.findall("dc:creator", NS)] == ["Jane Writer"]
+    subjects = [e.text for e in md.findall("dc:subject", NS)]
+    assert "Buffy the Vampire Slayer" in subjects and "Willow/Spike" in subjects
+    assert "unlikely friend" in md.findtext("dc:description", namespaces=NS)
+    header = lhtml.fromstring(publish.render(w, "html")).find(".//header")
+    shown = text_of(header)
+    for want in ("Ashes and Embers", "Jane Writer", "Buffy the Vampire Slayer", "PG-13", "Willow/Spike"):
+        assert want in shown, want
+    # the header lines themselves are metadata, not prose
+    assert "Title:" not in "".join(
+        text_of(etree.fromstring(v)) for k, v in members.items() if k.endswith(".xhtml")
+    )

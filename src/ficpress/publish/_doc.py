@@ -49,6 +49,7 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]
 _SELF_LABEL = re.compile(
     r"^\W*(a\s*/\s*n|an|author'?s?\s*notes?|authors?\s*notes?|disclaimer|notes?|summary)\b\s*[:.\-]", re.I
 )
+_SOFT_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _LABEL_LINE = re.compile(r"^\s*[A-Za-z][A-Za-z/ ]{0,24}:\s")
 
 
@@ -120,6 +121,14 @@ class EndNote:
 
 
 @dataclass
+class WorkNote:
+    """A note that came with the work's metadata (an archive's work notes, a header's disclaimer)."""
+
+    label: str
+    text: str
+
+
+@dataclass
 class Document:
     work: Work
     title: str
@@ -128,7 +137,7 @@ class Document:
     front: list[Item]
     chapters: list[ChapterView]
     end_notes: list[EndNote]
-    work_notes: list[str]  # meta.notes, placed by the notes mode like any other note
+    work_notes: list[WorkNote]  # from the metadata, placed by the notes mode like any other note
     notes_mode: str
 
     @property
@@ -238,7 +247,7 @@ def build(work: Work, *, notes: str = "show", review: bool = False) -> Document:
     for view in views:
         while view.items and view.items[-1].kind == "scene_break":
             view.items.pop()
-    work_notes = [] if notes == "omit" else [clean(n) for n in meta.notes if n.strip()]
+    work_notes = [] if notes == "omit" else _work_notes(work)
     return Document(
         work=work,
         title=title,
@@ -250,6 +259,34 @@ def build(work: Work, *, notes: str = "show", review: bool = False) -> Document:
         work_notes=work_notes,
         notes_mode=notes,
     )
+
+
+def _work_notes(work: Work) -> list[WorkNote]:
+    """Notes from the metadata, unless the text already carries them as note blocks."""
+    out = []
+    disclaimer = clean(work.meta.disclaimer).strip()
+    if (
+        disclaimer
+        and not any(b.kind == "note" and b.attrs.get("role") == "disclaimer" for b in work.blocks)
+        and not _shown_as_note(work, disclaimer)
+    ):
+        out.append(WorkNote("Disclaimer", disclaimer))
+    for n in work.meta.notes:
+        n = clean(n).strip()
+        if n and not _shown_as_note(work, n):
+            out.append(WorkNote("Author's note", n))
+    return out
+
+
+def _shown_as_note(work: Work, text: str) -> bool:
+    """True when a note block in the text already says this (so the metadata copy is not repeated)."""
+    n = _norm(text)
+    for b in work.blocks:
+        if b.kind == "note":
+            x = _norm(work.text[b.start : b.end])
+            if n and x and (n in x or x in n):
+                return True
+    return False
 
 
 def _only_notes(items: list[Item]) -> bool:
@@ -307,10 +344,15 @@ def _item(block: Block, inliner: _Inliner, text: str) -> Item | None:
     if kind == "heading":
         line = inliner.line(s, e)
         return Item("subheading", stanzas=[[line]]) if line else None
-    # paragraph-like: split into paragraphs at blank lines, lines at newlines
+    # paragraph-like: split into paragraphs at blank lines, lines at newlines, unless the
+    # structure stage found the newlines to be mere wrapping (`soft_breaks`)
+    soft = bool(block.attrs.get("soft_breaks"))
     stanzas = []
     for ps, pe in _split(text, s, e, "\n\n"):
-        lines = [ln for ls, le in _split(text, ps, pe, "\n") if (ln := inliner.line(ls, le))]
+        if soft:
+            lines = [ln] if (ln := inliner.line(ps, pe, soft=True)) else []
+        else:
+            lines = [ln for ls, le in _split(text, ps, pe, "\n") if (ln := inliner.line(ls, le))]
         if lines:
             stanzas.append(lines)
     if not stanzas:
@@ -427,7 +469,7 @@ class _Inliner:
                 out.append("flashback")
         return out
 
-    def line(self, s: int, e: int) -> Line:
+    def line(self, s: int, e: int, *, soft: bool = False) -> Line:
         t = self.text
         while s < e and t[s].isspace():
             s += 1
@@ -467,6 +509,8 @@ class _Inliner:
             if any(a <= p and q <= b for a, b in hidden):
                 continue
             seg = clean(t[p:q])
+            if soft:
+                seg = _SOFT_BREAK.sub(" ", seg)
             if not seg:
                 continue
             kids = stack[-1][1]

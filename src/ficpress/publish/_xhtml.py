@@ -114,14 +114,15 @@ def note(it: Item, *, epub: bool, label: str | None = None) -> str:
 
 def text_note(text: str, *, epub: bool, label: str = "Author's note") -> str:
     """A work-level note (from the metadata, not the text) in the same shape as a note item."""
+    role = "disclaimer" if label == "Disclaimer" else "work"
     body = "\n".join(f"<p>{escape(p.strip(), quote=False)}</p>" for p in text.split("\n\n") if p.strip())
     if epub:
         return (
-            f'<aside class="note note-work" role="note" aria-label="{esc(label)}">\n'
+            f'<aside class="note note-{role}" role="note" aria-label="{esc(label)}">\n'
             f'<p class="note-label">{esc(label)}</p>\n{body}\n</aside>'
         )
     return (
-        f'<aside class="note note-work" role="note" aria-label="{esc(label)}">'
+        f'<aside class="note note-{role}" role="note" aria-label="{esc(label)}">'
         f"<details open><summary>{esc(label)}</summary>\n{body}\n</details></aside>"
     )
 
@@ -160,5 +161,5 @@ def titlepage(doc: Document, *, epub: bool, heading: str = "h1") -> str:
         parts.append(item(it, epub=epub))
     if doc.notes_mode == "show":
         for n in doc.work_notes:
-            parts.append(text_note(n, epub=epub))
+            parts.append(text_note(n.text, epub=epub, label=n.label))
     return "\n".join(parts)

@@ -122,7 +122,7 @@ def _notes_page(doc: Document) -> str:
         '<h2 id="notes-title">Notes</h2>',
     ]
     for n in doc.work_notes:
-        parts.append(X.text_note(n, epub=True))
+        parts.append(X.text_note(n.text, epub=True, label=n.label))
     for en in doc.end_notes:
         parts.append(X.note(en.item, epub=True, label=f"{en.item.label} ({en.where})"))
     parts.append("</section>")

@@ -72,7 +72,7 @@ def render_doc(doc: Document, *, review: bool = True) -> bytes:
     if has_notes:
         body.append('<section class="notes" id="notes" aria-labelledby="notes-title">')
         body.append('<h2 id="notes-title">Notes</h2>')
-        body.extend(X.text_note(n, epub=False) for n in doc.work_notes)
+        body.extend(X.text_note(n.text, epub=False, label=n.label) for n in doc.work_notes)
         body.extend(
             X.note(en.item, epub=False, label=f"{en.item.label} ({en.where})") for en in doc.end_notes
         )

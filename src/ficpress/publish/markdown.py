@@ -115,7 +115,7 @@ def render_doc(doc: Document) -> bytes:
         out += [_item(it), ""]
     if doc.notes_mode == "show":
         for n in doc.work_notes:
-            out += ["> **Author's note:** " + _text(" ".join(n.split())), ""]
+            out += [f"> **{n.label}:** " + _text(" ".join(n.text.split())), ""]
     for ch in doc.chapters:
         out += [f"## {_text(ch.title)}", ""]
         if ch.summary.strip():
@@ -125,7 +125,7 @@ def render_doc(doc: Document) -> bytes:
     if doc.notes_mode == "end" and (doc.end_notes or doc.work_notes):
         out += ["## Notes", ""]
         for n in doc.work_notes:
-            out += ["> **Author's note:** " + _text(" ".join(n.split())), ""]
+            out += [f"> **{n.label}:** " + _text(" ".join(n.text.split())), ""]
         for en in doc.end_notes:
             out += [_quote(en.item, f"**{en.item.label} ({_text(en.where)}):**"), ""]
     return ("\n".join(out).rstrip() + "\n").encode("utf-8")

@@ -75,7 +75,7 @@ def render_doc(doc: Document) -> bytes:
         out.append("Summary: " + " ".join(work.meta.summary.split()))
     out.extend(_item(it) for it in doc.front)
     if doc.notes_mode == "show":
-        out.extend(f"[Author's note] {n.strip()}" for n in doc.work_notes)
+        out.extend(f"[{n.label}] {n.text.strip()}" for n in doc.work_notes)
     for ch in doc.chapters:
         out.append("\n" + _underline(ch.title, "-"))
         if ch.summary.strip():
@@ -83,6 +83,6 @@ def render_doc(doc: Document) -> bytes:
         out.extend(_item(it) for it in ch.items)
     if doc.notes_mode == "end" and (doc.end_notes or doc.work_notes):
         out.append("\n" + _underline("Notes", "-"))
-        out.extend(f"[Author's note] {n.strip()}" for n in doc.work_notes)
+        out.extend(f"[{n.label}] {n.text.strip()}" for n in doc.work_notes)
         out.extend(_note(en.item, f"{en.item.label}, {en.where}") for en in doc.end_notes)
     return ("\n\n".join(out).strip() + "\n").encode("utf-8")
