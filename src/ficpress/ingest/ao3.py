@@ -23,6 +23,7 @@ from typing import Any
 
 from ficpress.ingest.markup import ChapterPart, Item, WorkParts, collect_items, items_text, text_of
 from ficpress.ingest.metadata import (
+    language_code,
     parse_chapters,
     parse_date,
     parse_int,
@@ -191,7 +192,7 @@ def apply_tags(meta: WorkMeta, pairs: list[tuple[str, Any]]) -> None:
         if fld == "language":
             lang = text_of(dd).strip()
             raw_tags[label.strip().rstrip(":")] = [lang]
-            meta.language = LANGUAGES.get(lang.lower(), lang)
+            meta.language = LANGUAGES.get(lang.lower()) or language_code(lang)
             continue
         if fld == "series":
             raw = text_of(dd)
@@ -422,9 +423,7 @@ def parse_page(root: Any, meta: WorkMeta) -> WorkParts:
             if _norm_label(label) == "stats":
                 inner = [k for k in dd.iter() if _tag(k) == "dl"]
                 stats = (
-                    " ".join(f"{text_of(a)} {text_of(b)}" for a, b in _dl_pairs(inner[0]))
-                    if inner
-                    else text_of(dd)
+                    " ".join(f"{a} {text_of(b)}" for a, b in _dl_pairs(inner[0])) if inner else text_of(dd)
                 )
                 pairs.append((label, stats))
             else:

@@ -274,6 +274,9 @@ def _apply_opf(meta: WorkMeta, md: dict[str, Any], *, authors: bool = True) -> N
             meta.updated = iso
         elif ev in ("publication", "") and not meta.published:
             meta.published = iso
+    modified = md["meta"].get("dcterms:modified")
+    if modified and not meta.updated:
+        meta.updated = parse_date(modified)
     series = md["meta"].get("calibre:series") or md["meta"].get("belongs-to-collection")
     if series and not meta.series:
         idx = md["meta"].get("calibre:series_index") or md["meta"].get("group-position")

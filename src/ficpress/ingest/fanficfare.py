@@ -59,6 +59,9 @@ def _entries_to_meta(meta: WorkMeta, entries: list[tuple[str, str]]) -> None:
     meta.raw["title_page"] = [[a, b] for a, b in entries]
     apply_header(meta, typed)
     meta.raw["fanficfare"] = True
+    if meta.raw.get("complete"):
+        meta.chapters_expected = meta.chapters_posted
+        meta.completed = meta.updated or meta.published
 
 
 def _title_page_entries(body: Any) -> list[tuple[str, str]]:
@@ -192,7 +195,7 @@ def _md_inline(line: str) -> Item:
     lead = len("".join(out)) - len("".join(out).lstrip())
     spans = [(k, a - lead, b - lead, at) for k, a, b, at in spans if b - lead > 0]
     if re.fullmatch(r"(?:\* ?){3,}|(?:- ?){3,}|_{3,}", text):
-        return Item("hr")
+        return Item("break", text)
     return Item("para", text, spans)
 
 

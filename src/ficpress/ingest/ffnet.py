@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from ficpress.ingest.markup import ChapterPart, WorkParts, collect_items, text_of
-from ficpress.ingest.metadata import parse_date, parse_int, parse_timestamp
+from ficpress.ingest.metadata import language_code, parse_date, parse_int, parse_timestamp
 from ficpress.model import Relationship, WorkMeta
 
 __all__ = ["parse_page", "parse_info_line", "GENRES"]
@@ -101,7 +101,7 @@ def parse_info_line(line: str, meta: WorkMeta, times: list[str] | None = None) -
         meta.rating = re.sub(r"^Fiction\s+", "", info["rated"]).strip()
     if plain:
         lang = plain.pop(0)
-        meta.language = _LANG.get(lang, lang)
+        meta.language = _LANG.get(lang) or language_code(lang)
         meta.raw["ffnet"]["language"] = lang
     for tok in plain:
         g = _genres(tok)

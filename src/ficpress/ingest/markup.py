@@ -592,6 +592,38 @@ def _emit_body(
         placed += 1
 
 
+_NOTE_LABEL = re.compile(
+    r"^[\W_]*(?:(disclaimer)|a\s*/\s*n|author'?s?\u2019?\s*notes?|authors?\s+notes?)\s*[:.\-\u2013\u2014)]",
+    re.I,
+)
+
+
+def _label_notes(items: list[Item]) -> tuple[list[Item], list[Item], list[Item], list[Item]]:
+    """Labelled notes ("A/N:", "Disclaimer:") opening or closing a chapter body become typed notes.
+
+    Returns (disclaimers, head notes, body, end notes); only the first and last
+    few paragraphs are looked at, since a label mid-chapter is part of the story.
+    """
+    disc: list[Item] = []
+    head: list[Item] = []
+    end: list[Item] = []
+    body = list(items)
+    while body and len(head) + len(disc) < 3:
+        first = next((i for i, it in enumerate(body) if it.kind != "empty"), None)
+        if first is None or body[first].kind != "para":
+            break
+        m = _NOTE_LABEL.match(body[first].text)
+        if not m:
+            break
+        (disc if m.group(1) else head).append(body.pop(first))
+    while body and len(end) < 3:
+        last = next((i for i in range(len(body) - 1, -1, -1) if body[i].kind != "empty"), None)
+        if last is None or body[last].kind != "para" or not _NOTE_LABEL.match(body[last].text):
+            break
+        end.insert(0, body.pop(last))
+    return disc, head, body, end
+
+
 def _drop_repeated_title(title: str, items: list[Item]) -> list[Item]:
     """A chapter title repeated as the first line of the body appears once (as the heading)."""
     if not title:
@@ -626,9 +658,15 @@ def assemble(parts: WorkParts, path: str, damage_extra: list[Damage] | None = No
             heading_start, heading_end = tb.line(
                 title, "heading", {"level": 2, "chapter": n, "role": "chapter"}
             )
+        disc, head, body, end = _label_notes(_drop_repeated_title(title, ch.items))
+        if disc and not meta.disclaimer:
+            meta.disclaimer = items_text(disc)
         _emit_body(tb, ch.summary, {**base, "scope": "chapter"}, note_role="summary")
+        _emit_body(tb, disc, {**base, "scope": "chapter", "labelled": True}, note_role="disclaimer")
         _emit_body(tb, ch.head_notes, {**base, "scope": "chapter"}, note_role="head")
-        _emit_body(tb, _drop_repeated_title(title, ch.items), base)
+        _emit_body(tb, head, {**base, "scope": "chapter", "labelled": True}, note_role="head")
+        _emit_body(tb, body, base)
+        _emit_body(tb, end, {**base, "scope": "chapter", "labelled": True}, note_role="end")
         _emit_body(tb, ch.end_notes, {**base, "scope": "chapter"}, note_role="end")
         if len(tb.blocks) == first_block:
             continue  # nothing at all in this chapter

@@ -185,3 +185,65 @@ def normalise_rating(value: str) -> str:
     if m and len(v) <= 12:
         return m.group(1)
     return v
+
+
+_LANGUAGE_NAMES = {
+    "english": "en",
+    "spanish": "es",
+    "español": "es",
+    "french": "fr",
+    "français": "fr",
+    "german": "de",
+    "deutsch": "de",
+    "italian": "it",
+    "italiano": "it",
+    "portuguese": "pt",
+    "português": "pt",
+    "português brasileiro": "pt-BR",
+    "russian": "ru",
+    "русский": "ru",
+    "polish": "pl",
+    "polski": "pl",
+    "dutch": "nl",
+    "nederlands": "nl",
+    "japanese": "ja",
+    "日本語": "ja",
+    "chinese": "zh",
+    "中文": "zh",
+    "korean": "ko",
+    "한국어": "ko",
+    "indonesian": "id",
+    "vietnamese": "vi",
+    "swedish": "sv",
+    "svenska": "sv",
+    "finnish": "fi",
+    "suomi": "fi",
+    "turkish": "tr",
+    "türkçe": "tr",
+    "czech": "cs",
+    "čeština": "cs",
+    "tagalog": "tl",
+    "hungarian": "hu",
+    "magyar": "hu",
+    "danish": "da",
+    "dansk": "da",
+    "norwegian": "no",
+    "norsk": "no",
+    "greek": "el",
+    "ελληνικά": "el",
+    "hebrew": "he",
+    "עברית": "he",
+    "arabic": "ar",
+    "catalan": "ca",
+    "català": "ca",
+    "ukrainian": "uk",
+    "українська": "uk",
+}
+
+
+def language_code(value: str) -> str:
+    """A language as archives name it ('English', 'Español') -> a BCP 47 code; codes pass through."""
+    v = value.strip()
+    if re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", v) and v.lower() not in _LANGUAGE_NAMES:
+        return v
+    return _LANGUAGE_NAMES.get(v.lower(), v)

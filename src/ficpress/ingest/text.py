@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ficpress.ingest.decode import Decoded, decode_bytes
 from ficpress.ingest.metadata import (
+    language_code,
     normalise_rating,
     parse_chapters,
     parse_date,
@@ -223,7 +224,7 @@ def apply_header(meta: WorkMeta, entries: list[tuple[str, str, str]]) -> None:
         elif fld == "series":
             meta.series.extend(parse_series(v))
         elif fld == "language":
-            meta.language = v
+            meta.language = language_code(v)
         elif fld == "words":
             meta.words = parse_int(v)
         elif fld == "chapters":
