@@ -429,3 +429,22 @@ def test_unlabelled_chapter_end_note_and_story_that_mentions_chapters() -> None:
     notes = [(work.slice(b), b.attrs["role"]) for b in work.blocks if b.kind == "note"]
     assert notes == [("Please review! Chapter 2 will be up soon, I promise.", "end")]
     assert work.blocks[-1].kind == "paragraph"
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        '"Hey"\n"Hi"\n"What\'s up"\n"Nothing much"\n',
+        "Buffy: hey where are you\nWillow: at the library\nBuffy: ok see you soon\n",
+        "Yes\nNo\nMaybe\n",
+    ],
+)
+def test_clipped_dialogue_and_chat_are_not_verse(lines: str) -> None:
+    work = build(PROSE + lines + PROSE)
+    assert not kinds(work, "verse")
+
+
+def test_punctuated_poem_is_verse() -> None:
+    poem = "Roses are red, my love,\nViolets are blue,\nSugar is sweet, they say,\nAnd so are you.\n"
+    work = build(f"{PROSE}\n{poem}\n{PROSE}")
+    assert len(kinds(work, "verse")) == 1

@@ -122,6 +122,21 @@ def _line_info(lines: list[Line], lo: int, hi: int, qtext: list[str] | None) -> 
     return info
 
 
+def _prose_like(ln: Line) -> bool:
+    """A finished sentence of ordinary length: the prose around a song, not a line of it."""
+    s = ln.stripped
+    return ends_sentence(s) and (len(s.split()) >= 8 or len(s) > 55)
+
+
+def _trim_prose_edges(lines: list[Line], info: dict[int, _Info], run: list[int]) -> list[int]:
+    a, b = 0, len(run)
+    while a < b and not info[run[a]].multiline and _prose_like(lines[run[a]]):
+        a += 1
+    while b > a and not info[run[b - 1]].multiline and _prose_like(lines[run[b - 1]]):
+        b -= 1
+    return run[a:b]
+
+
 def _runs(lines: list[Line], info: dict[int, _Info], lo: int, hi: int) -> list[list[int]]:
     """Consecutive candidate lines; narration lines between sung lines split a run."""
     runs: list[list[int]] = []
@@ -138,6 +153,9 @@ def _runs(lines: list[Line], info: dict[int, _Info], lo: int, hi: int) -> list[l
         runs.append(cur)
     out: list[list[int]] = []
     for run in runs:
+        run = _trim_prose_edges(lines, info, run)
+        if not run:
+            continue
         if any(info[i].multiline for i in run):
             part: list[int] = []
             for i in run:
@@ -154,6 +172,7 @@ def _runs(lines: list[Line], info: dict[int, _Info], lo: int, hi: int) -> list[l
     return out
 
 
+_SPEAKER = re.compile(r"^[\w.'\u2019 -]{1,25}:\s")
 _SALUTATION = re.compile(r"^[\"\u201c]?(?:dear|my\s+dear|dearest|to\s+whom)\b.{0,40},$", re.IGNORECASE)
 
 
@@ -164,6 +183,14 @@ def _score(lines: list[Line], run: list[int], info: dict[int, _Info], refrains: 
     unpunct = sum(1 for i in run if not ends_sentence(lines[i].stripped)) / k
     refrain = sum(1 for i in run if refrains.get(_norm(lines[i].stripped), 0) >= 2) / k
     multiline = any(info[i].multiline for i in run)
+    if not refrain and not multiline:
+        # Clipped dialogue ("Hey" / "Hi" / "What's up") and chat logs ("Buffy: hey") are short too.
+        if all(info[i].quoted for i in run):
+            return 0.0
+        if sum(1 for i in run if _SPEAKER.match(lines[i].stripped)) > k / 2:
+            return 0.0
+        if sum(len(lines[i].stripped.split()) for i in run) / k < 3:
+            return 0.0
     if k >= 2 and unpunct >= 0.5 and (k >= 3 or refrain > 0 or multiline):
         return min(0.95, 0.6 + 0.1 * k + 0.2 * refrain + (0.1 if multiline else 0.0)) * (0.7 + 0.3 * unpunct)
     if k >= 2 and multiline and unpunct >= 0.34 and refrain > 0:
