@@ -118,8 +118,20 @@ def _line_info(lines: list[Line], lo: int, hi: int, qtext: list[str] | None) -> 
             inf.cand = False  # narration around dialogue
         else:
             inf.cand = length <= MAX_VERSE_LINE
+        if inf.cand and not inf.multiline and _prose_sentences(ln.stripped):
+            inf.cand = False
         info[i] = inf
     return info
+
+
+_INNER_SENTENCE = re.compile(r"[.!?\u2026][\"'\u2019\u201d]?\s+[\"\u201c]?[A-Z]")
+
+
+def _prose_sentences(s: str) -> bool:
+    """Narration, not a sung line: two sentences on one line, or a line introducing speech ("and says:")."""
+    if s.endswith(":"):
+        return True
+    return ends_sentence(s) and bool(_INNER_SENTENCE.search(s[:-1]))
 
 
 def _prose_like(ln: Line) -> bool:
