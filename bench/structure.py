@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "breaking-alone.txt"
 GOLD = ROOT / "tests" / "fixtures" / "structure" / "sample_annotation.json"
 sys.path.insert(0, str(ROOT / "tests"))
-from structure_eval import predicted_breaks, predicted_verse, prf, source_lines  # noqa: E402
+from structure_eval import line_of, predicted_breaks, predicted_verse, prf  # noqa: E402
 
 
 def score(name: str, value: float) -> None:
@@ -80,9 +80,9 @@ def main() -> None:
     want = gold["chapters"]
     got = [c.title for c in work.chapters]
     ours_found = sum(1 for w in want if w in got)
-    _, starts = source_lines(work, source.text)
-    bp, br, bf = prf(predicted_breaks(work, starts), set(gold["scene_breaks"]))
-    vp, vr, vf = prf(predicted_verse(work, starts), set(gold["verse_lines"]))
+    line = line_of(work, source.text)
+    bp, br, bf = prf(predicted_breaks(work, line), set(gold["scene_breaks"]))
+    vp, vr, vf = prf(predicted_verse(work, line), set(gold["verse_lines"]))
 
     print(f"{'element':<14}{'precision':>10}{'recall':>8}{'F1':>8}")
     print(f"{'chapters':<14}{ours_found / max(1, len(got)):>10.3f}{ours_found / len(want):>8.3f}{'':>8}")

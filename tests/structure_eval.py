@@ -1,45 +1,41 @@
-"""Scoring of structure output against a hand annotation (shared by tests and bench scripts)."""
+"""Scoring of structure output against a hand annotation (shared by tests and bench scripts).
+
+Offsets of the restored text are mapped back to the source through restore's
+offset map, so the scores count lines of the file the annotator read.
+"""
 
 from __future__ import annotations
 
-import bisect
+from collections.abc import Callable
 
 from ficpress.model import LineIndex, Work
 
 
-def source_lines(work: Work, source_text: str) -> tuple[LineIndex, list[int]]:
+def line_of(work: Work, source_text: str) -> Callable[[int], int]:
+    """A function: offset in `work.text` -> 1-based line of the source file."""
     idx = LineIndex(source_text)
-    starts = [0]
-    pos = work.text.find("\n")
-    while pos != -1:
-        starts.append(pos + 1)
-        pos = work.text.find("\n", pos + 1)
-    return idx, starts
+    offsets = work.offsets
+    return lambda offset: idx.line_col(offsets.to_source(offset))[0]
 
 
-def text_line(starts: list[int], offset: int) -> int:
-    """1-based line of the restored text holding `offset` (restore keeps newlines one for one)."""
-    return bisect.bisect_right(starts, offset)
-
-
-def predicted_breaks(work: Work, starts: list[int]) -> set[int]:
+def predicted_breaks(work: Work, line: Callable[[int], int]) -> set[int]:
     out: set[int] = set()
     for b in work.blocks:
         if b.kind != "scene_break":
             continue
         if b.attrs.get("glyph"):
-            out.add(text_line(starts, b.start))
+            out.add(line(b.start))
         else:
-            out.add(text_line(starts, b.start) + 1)  # the first blank line after the paragraph
+            out.add(line(b.start) + 1)  # the first blank line after the paragraph
     return out
 
 
-def predicted_verse(work: Work, starts: list[int]) -> set[int]:
+def predicted_verse(work: Work, line: Callable[[int], int]) -> set[int]:
     out: set[int] = set()
     for b in work.blocks:
         if b.kind == "verse":
             for lo, _hi in b.attrs["lines"]:
-                out.add(text_line(starts, lo))
+                out.add(line(lo))
     return out
 
 

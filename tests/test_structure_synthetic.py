@@ -448,3 +448,25 @@ def test_punctuated_poem_is_verse() -> None:
     poem = "Roses are red, my love,\nViolets are blue,\nSugar is sweet, they say,\nAnd so are you.\n"
     work = build(f"{PROSE}\n{poem}\n{PROSE}")
     assert len(kinds(work, "verse")) == 1
+
+
+def test_html_through_the_pipeline(tmp_path: Path) -> None:
+    p = tmp_path / "story.html"
+    p.write_text(
+        "<html><head><title>Night Watch</title></head><body><h1>Night Watch</h1>"
+        "<h2>Chapter 1</h2><p>She walked in. *I can do this.* She sat.</p><p>~*~</p>"
+        "<p>He waited by the door, as he always did.</p>"
+        "<h2>Chapter 2</h2><p>The next morning was grey.</p><p>#End Flashback#</p><p>Later she went home.</p>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    from ficpress import pipeline
+
+    work = pipeline.load(p)
+    assert [c.title for c in work.chapters] == ["Chapter 1", "Chapter 2"]
+    assert [work.slice(s) for s in work.spans if s.kind == "thought"] == ["I can do this."]
+    assert any(b.kind == "scene_break" for b in work.blocks)
+    assert kinds(work, "marker") == ["#End Flashback#"]
+    fb = [s for s in work.spans if s.kind == "flashback"]
+    assert [work.slice(s) for s in fb] == ["The next morning was grey."]
+    assert len([s for s in work.scenes if s.chapter == 0]) == 2
