@@ -470,3 +470,11 @@ def test_html_through_the_pipeline(tmp_path: Path) -> None:
     fb = [s for s in work.spans if s.kind == "flashback"]
     assert [work.slice(s) for s in fb] == ["The next morning was grey."]
     assert len([s for s in work.scenes if s.chapter == 0]) == 2
+
+
+@pytest.mark.parametrize(
+    ("second", "first"), [("Part II", "Part I"), ("Chapter Two", "Chapter One"), ("Part2", "Part 1")]
+)
+def test_implicit_first_chapter_is_numbered_like_the_next(second: str, first: str) -> None:
+    work = build(f"{PROSE}\n{second}\n{PROSE}")
+    assert work.chapters[0].title == first and work.chapters[0].implicit

@@ -10,6 +10,7 @@ to the next chapter; head notes before the first heading belong to chapter 1.
 from __future__ import annotations
 
 from ficpress.model import Chapter
+from ficpress.structure.headings import numeral_like
 from ficpress.structure.lines import Unit
 
 CONTENT = {"paragraph", "verse", "scene_break", "marker", "letter"}
@@ -34,14 +35,14 @@ def _implicit_title(
         n = nxt.attrs.get("number")
         k = _kind_of(nxt)
         if k and isinstance(n, int) and n > 1:
-            return f"{k} {n - 1}", 0.85
+            return f"{k} {numeral_like(n - 1, nxt.attrs.get('numeral', ''))}", 0.85
         if isinstance(n, int) and n == 1:
             return "Prologue", 0.5
     if prev is not None:
         n = prev.attrs.get("number")
         k = _kind_of(prev)
         if k and isinstance(n, int):
-            return f"{k} {n + 1}", 0.7
+            return f"{k} {numeral_like(n + 1, prev.attrs.get('numeral', ''))}", 0.7
     return fallback, 0.4
 
 

@@ -266,3 +266,16 @@ def parse_end_marker(line: str) -> EndMarker | None:
     final = low.startswith(("the end", "fin", "end of the story", "end of story", "end of fic"))
     conf = 0.95 if kind or "continued" in low or "tbc" in low.replace(".", "") or final else 0.75
     return EndMarker(kind or "", number, numeral, final, conf)
+
+
+def numeral_like(n: int, example: str) -> str:
+    """`n` written the way `example` is: "II" -> roman, "Two" -> words, else digits."""
+    if example and roman_to_int(example) is not None and not example.isdigit():
+        return _int_to_roman(n).upper()
+    low = example.lower()
+    if low in WORD_NUMBERS:
+        words = {v: k for k, v in WORD_NUMBERS.items() if " " not in k}
+        w = words.get(n)
+        if w:
+            return re.sub(r"[a-z]+", lambda x: x.group(0).capitalize(), w)
+    return str(n)
