@@ -79,6 +79,8 @@ svg text { font-family: system-ui, "DejaVu Sans", sans-serif; }
 .legend > span { display: inline-block; margin: 0 14px 6px 0; white-space: nowrap;
                  font: 14px system-ui, "DejaVu Sans", sans-serif; }
 .thought { font-style: italic; }
+.story p.scene-label { text-indent: 0; margin: 0.2em 0 0.4em; color: var(--muted);
+                       font: 12px/1.4 system-ui, "DejaVu Sans", sans-serif; }
 """
 
 
@@ -510,7 +512,8 @@ def _text_section(
         '<section id="text"><h2>Text, dialogue coloured by speaker</h2>'
         f'<p class="legend">{legend}</p><div class="story">'
     ]
-    qi = ti = ci = si = 0
+    a_scenes = sorted(analysis.get("scenes") or [], key=lambda sc: sc["start"])
+    qi = ti = ci = si = ai = 0
     first = True
     for b in blocks:
         while ci < len(chapters) and chapters[ci].start <= b.start:
@@ -533,6 +536,13 @@ def _text_section(
         while ti < len(thoughts) and thoughts[ti][1] <= b.start:
             ti += 1
         inner = _render_block(text, b.start, b.end, quotes, qi, thoughts, ti, names, colours)
+        if b.kind not in ("heading", "end_marker", "note", "front_matter"):
+            label = None
+            while ai < len(a_scenes) and a_scenes[ai]["start"] < b.end:
+                label = _scene_label(a_scenes[ai], names, colours)
+                ai += 1
+            if label:
+                out.append(label)
         if b.kind == "heading":
             out.append(f"<h3>{inner}</h3>")
             first = True
@@ -543,6 +553,20 @@ def _text_section(
             first = False
     out.append("</div></section>")
     return "".join(out)
+
+
+def _scene_label(scene: dict[str, Any], names: dict[str, str], colours: dict[str, str]) -> str:
+    """A quiet line above each scene: whose eyes, how sure, and the mood."""
+    p = scene.get("pov")
+    who = (
+        f'<span class="swatch" style="background:{colours.get(p, UNKNOWN)}"></span>{_e(names.get(p, p))}'
+        if p
+        else "unknown"
+    )
+    return (
+        f'<p class="scene-label">Scene {scene["index"] + 1} · point of view {who} '
+        f"({scene.get('pov_confidence', 0):.2f}) · mood {scene['sentiment']['compound']:+.2f}</p>"
+    )
 
 
 class _WholeText:
