@@ -208,8 +208,11 @@ def build(work: Work, *, notes: str = "show", review: bool = False) -> Document:
     blocks = sorted(work.blocks, key=lambda b: (b.start, b.end))
     starts = [c.start for c in chapters]
     after_break = False
+    current: int | None = None
     for block in blocks:
         ci = _chapter_of(block, chapters, starts)
+        if ci != current:
+            current, after_break = ci, False
         chapter = chapters[ci] if ci is not None else None
         if block.kind in HIDDEN_BLOCKS or (block.end <= block.start and block.kind != "scene_break"):
             continue
@@ -245,8 +248,7 @@ def build(work: Work, *, notes: str = "show", review: bool = False) -> Document:
         else:
             views[ci].items.append(item)
     for view in views:
-        while view.items and view.items[-1].kind == "scene_break":
-            view.items.pop()
+        view.items = _tidy_breaks(view.items)
     work_notes = [] if notes == "omit" else _work_notes(work)
     return Document(
         work=work,
@@ -287,6 +289,20 @@ def _shown_as_note(work: Work, text: str) -> bool:
             if n and x and (n in x or x in n):
                 return True
     return False
+
+
+def _tidy_breaks(items: list[Item]) -> list[Item]:
+    """A scene break separates prose from prose: none before the first or after the last prose
+    item of a chapter (notes do not count), and never two in a row."""
+    prose = [i for i, it in enumerate(items) if it.kind not in ("scene_break", "note", "subheading")]
+    out: list[Item] = []
+    for i, it in enumerate(items):
+        if it.kind == "scene_break" and (
+            not prose or not prose[0] < i < prose[-1] or (out and out[-1].kind == "scene_break")
+        ):
+            continue
+        out.append(it)
+    return out
 
 
 def _only_notes(items: list[Item]) -> bool:
