@@ -278,7 +278,7 @@ class PovScorer:
                 scores[self.mentions[k]["character"]] += 2.0
             ti += 1
         if first_person >= 3:
-            who = self._first_person_owner(start, end)
+            who = self._first_person_owner(start, end, scores)
             if who:
                 scores[who] += 2.0 * first_person
         # The next scene starts with a faded memory of who was in focus here: for each
@@ -333,33 +333,49 @@ class PovScorer:
                 best, best_v = cid, v
         return best
 
-    def _first_person_owner(self, start: int, end: int) -> str | None:
-        """An 'I' outside quotes speaks for the character the scene's speech is aimed at."""
-        i = bisect.bisect_left(self.q_starts, start)
+    def _first_person_owner(self, start: int, end: int, narration: Counter[str]) -> str | None:
+        """An 'I' outside quotes is the inner voice of the one the scene's speech calls and is aimed at.
+
+        Vocatives ("Willow, wake up") are the surest cue, addressees of the
+        attributed speech the next (minus what the character says: an inner
+        voice does not talk), and the narration's own focus breaks ties. Several
+        cues together keep one wrongly attributed quotation from handing the
+        passage to a bystander.
+        """
         heard: Counter[str] = Counter()
-        spoke: Counter[str] = Counter()
+        i = bisect.bisect_left(self.q_starts, start)
         while i < len(self.quotes) and self.quotes[i][0] < end:
             q = self.quotes[i][2]
             for a in q.get("addressees") or []:
                 heard[a] += 1
             if q.get("speaker"):
-                spoke[q["speaker"]] += 1
+                heard[q["speaker"]] -= 1
             i += 1
-        for cid, _ in heard.most_common():
-            if heard[cid] > spoke[cid]:
-                return cid
-        # No attribution: the character named most inside the speech (vocatives) is the listener.
-        named: Counter[str] = Counter()
+        called: Counter[str] = Counter()
         k = bisect.bisect_left(self.m_starts, start)
         j = bisect.bisect_left(self.q_starts, start) - 1
         while k < len(self.mentions) and self.m_starts[k] < end:
-            p = self.m_starts[k]
-            while j + 1 < len(self.quotes) and self.quotes[j + 1][0] <= p:
+            m = self.mentions[k]
+            while j + 1 < len(self.quotes) and self.quotes[j + 1][0] <= m["start"]:
                 j += 1
-            if j >= 0 and self.quotes[j][0] <= p < self.quotes[j][1]:
-                named[self.mentions[k]["character"]] += 1
+            inside = j >= 0 and self.quotes[j][0] <= m["start"] < self.quotes[j][1]
+            if inside and _is_vocative(self.text, m["start"], m["end"], self.quotes[j][0], self.quotes[j][1]):
+                called[m["character"]] += 1
             k += 1
-        return named.most_common(1)[0][0] if named else None
+        cands = set(heard) | set(called)
+        if not cands:
+            return None
+        best = max(sorted(cands), key=lambda c: 2 * called[c] + heard[c] + 0.1 * narration.get(c, 0.0))
+        return best if 2 * called[best] + heard[best] > 0 else None
+
+
+def _is_vocative(text: str, start: int, end: int, q_start: int, q_end: int) -> bool:
+    """A name set off by punctuation at the edge of a clause: "Willow, wake up", "Let her sleep, Slayer."."""
+    before = text[q_start:start].rstrip()
+    after = text[end:q_end].lstrip()
+    opens = not before or before[-1] in "\u201c\u2018\"',.!?;\u2014-" or before.endswith("Please")
+    closes = not after or after[0] in ",.!?;\u201d\u2019\"'\u2014-"
+    return opens and closes
 
 
 def _decide(scores: Counter[str]) -> PovResult:
