@@ -1,4 +1,4 @@
-"""`ficpress restore INPUT -o OUTPUT`: only the restored plain text."""
+"""`ficpress restore INPUT -o OUTPUT [--review] [--typography]`: only the restored plain text."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import typer
 from ficpress import ingest, restore
 from ficpress.commands._common import reports_errors
 from ficpress.fileio import atomic_write
+from ficpress.model import Repair, Restoration
 
 
 @reports_errors
@@ -20,14 +21,25 @@ def command(
         False, "--typography", help="Also curl straight quotes and -- the author typed."
     ),
 ) -> None:
-    """Put back what encoding damage destroyed, writing the restored text."""
+    """Put back what encoding damage destroyed, writing the restored text.
+
+    Without --typography the output differs from the input only where the input
+    was damaged; every change is a repair with a confidence.
+    """
     source = ingest.read(path)
     result = restore.restore(source, typography=typography)
     atomic_write(output, result.text, protect=(path,))
     if review:
         for r in result.repairs:
             if r.needs_review:
-                ctx = result.text[max(0, r.start - 30) : r.end + 30].replace("\n", " ")
-                print(
-                    f"{path}:{r.line}:{r.col}: {r.original!r} -> {r.replacement!r} ({r.confidence:.2f}) {ctx}"
-                )
+                typer.echo(review_line(path, r, result))
+
+
+def review_line(path: Path | str, r: Repair, result: Restoration) -> str:
+    """`file:line:col: 'was' -> 'now' (confidence; alternatives) …context…` for one uncertain repair."""
+    ctx = result.text[max(0, r.start - 30) : r.end + 30].replace("\n", "⏎")
+    alts = ", ".join(f"{c}={p:.2f}" for c, p in r.alternatives[1:3])
+    return (
+        f"{path}:{r.line}:{r.col}: {r.original!r} -> {r.replacement!r} "
+        f"({r.confidence:.2f}{'; ' + alts if alts else ''}; {r.reason}) …{ctx}…"
+    )

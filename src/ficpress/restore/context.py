@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -33,7 +34,18 @@ _CLASS = str.maketrans(
 )
 
 # Levels from the most specific to the least; the prior comes last.
-LEVELS = ("w", "4", "3", "r", "l", "2", "c", "1", "k")
+LEVELS = ("w", "4", "3", "r", "l", "2", "c", "1", "k", "K")
+
+# The coarsest class: letters, digits, spaces, line ends, masks, and all punctuation as one.
+_COARSE = str.maketrans(
+    {
+        **{chr(c): "p" for c in range(33, 127) if not chr(c).isalnum()},
+        **{chr(c): "a" for c in range(ord("a"), ord("z") + 1)},
+        **{chr(c): "a" for c in range(ord("A"), ord("Z") + 1)},
+        **{chr(c): "0" for c in range(ord("0"), ord("9") + 1)},
+        "\t": " ",
+    }
+)
 
 
 def _lword(left: str) -> str:
@@ -56,7 +68,27 @@ def state_keys(left: str, right: str, state: str) -> tuple[str, str]:
     "s" single, "b" both) with the character on each side, then with their classes."""
     l1 = left[-1:] or "\n"
     r1 = right[:1] or "\n"
-    return f"{state}{l1}|{r1}", f"{state}{l1.translate(_CLASS)}|{r1.translate(_CLASS)}"
+    return f"{state}{l1}|{r1}", f"{state}{l1.translate(_COARSE)}|{r1.translate(_COARSE)}"
+
+
+# A sentence boundary: stop or line end, or a damaged position that is not inside a word.
+_BOUNDARY = re.compile(r"[.!\n]|(?<![A-Za-z])\x1a|\x1a(?![A-Za-z])")
+_FIRST = re.compile(r"[\s\x1a]*([A-Za-z]+)")
+
+
+def first_word_keys(view: str, i: int, right: str) -> tuple[str, str]:
+    """The first word of the sentence a position ends, with the next character's class.
+
+    Why: whether a `?` is a real question mark depends on how the sentence began
+    (Why..., Did..., Is...), which lies further left than any character context.
+    """
+    last = None
+    for last in _BOUNDARY.finditer(view, max(0, i - 120), i):  # noqa: B007 - we want the last
+        pass
+    m = _FIRST.match(view, last.end() if last else max(0, i - 120), i)
+    fw = m.group(1).lower() if m else ""
+    r = (right[:1] or "\n").translate(_COARSE)
+    return f"{fw}|{r}", r
 
 
 def keys(left: str, right: str) -> tuple[str, ...]:
@@ -82,6 +114,7 @@ def keys(left: str, right: str) -> tuple[str, ...]:
         f"{left[-3:].translate(_CLASS)}|{right[:3].translate(_CLASS)}",
         f"{l1}|{r1}",
         f"{cl1}|{cr1}",
+        f"{l1.translate(_COARSE)}|{r1.translate(_COARSE)}",
     )
 
 
@@ -105,6 +138,8 @@ class ContextModel:
         self.levels = [_level(tables["levels"][name]) for name in LEVELS]
         self.state1 = _level(tables["levels"]["s1"])
         self.statek = _level(tables["levels"]["sk"])
+        self.first = _level(tables["levels"].get("f", {}))
+        self.first0 = _level(tables["levels"].get("f0", {}))
 
     def distribution(self, left: str, right: str, state: str = "") -> dict[str, float]:
         """P(target | context, open quotes).
@@ -126,12 +161,26 @@ class ContextModel:
     @lru_cache(maxsize=50_000)  # noqa: B019
     def _ratio(self, key1: str, keyk: str) -> dict[str, float]:
         with_state = self._interp((self.state1, self.statek), (key1, keyk))
-        without = self._interp((self.levels[-2], self.levels[-1]), (key1[1:], keyk[1:]))
+        without = self._interp((self.levels[-3], self.levels[-1]), (key1[1:], keyk[1:]))
         if not with_state:
             return {}
         return {c: min(50.0, max(0.02, p / max(without.get(c, 0.0), 1e-6))) for c, p in with_state.items()}
 
-    def _interp(self, levels: tuple, ks: tuple[str, str]) -> dict[str, float]:
+    def question_ratio(self, view: str, i: int, right: str) -> float:
+        """How much more likely a real `?` is here, given how the sentence began."""
+        if not self.first:
+            return 1.0
+        return self._qratio(*first_word_keys(view, i, right))
+
+    @lru_cache(maxsize=20_000)  # noqa: B019
+    def _qratio(self, kf: str, k0: str) -> float:
+        with_fw = self._interp((self.first, self.first0), (kf, k0)).get("?", 0.0)
+        without = self._interp((self.first0,), (k0,)).get("?", 0.0)
+        if without <= 0:
+            return 1.0
+        return min(20.0, max(0.05, with_fw / without))
+
+    def _interp(self, levels: tuple, ks: tuple[str, ...]) -> dict[str, float]:
         out: dict[str, float] = {}
         w = 1.0
         for level, key in zip(levels, ks, strict=True):

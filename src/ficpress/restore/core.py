@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ficpress.model import LineIndex, Repair, Restoration
 from ficpress.restore import channel, paragraph
 from ficpress.restore.context import MASK, STATES, WIDE, ContextModel, load
-from ficpress.restore.lexicon import letter_evidence
+from ficpress.restore.lexicon import apostrophe_evidence, letter_evidence
 
 FFFD = "\ufffd"
 _FFFD_RUN = re.compile("\ufffd+")
@@ -26,6 +26,8 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _VIEW_FIX = str.maketrans({"\u00a0": " ", "\r": "\n"})
 
 QUOTES = frozenset("\u2018\u2019\u201c\u201d")
+# A real question mark wrongly replaced costs more than a substitute left as `?`.
+QUESTION_BIAS = 2.0
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Site:
     candidates: list[tuple[str, float]] = field(default_factory=list)
     choice: str = ""
     confidence: float = 0.0
+    blind: bool = False  # inside a long run of damage: no context to judge from, always reviewed
 
 
 # --------------------------------------------------------------------------- finding sites
@@ -62,10 +65,14 @@ def _fffd_sites(text: str, taken: list[tuple[int, int]]) -> list[Site]:
         n = e - s
         if per_byte and n >= 2:
             slots = max(1, math.ceil(n / 3))
-            sites.append(Site(s, e, "fffd", "bytes", nbytes=n, slots=slots, reason="model:utf8-as-ascii"))
+            site = Site(s, e, "fffd", "bytes", nbytes=n, slots=slots, reason="model:utf8-as-ascii")
+            site.blind = n > 9
+            sites.append(site)
         else:
             for i in range(s, e):
-                sites.append(Site(i, i + 1, "fffd", "one", reason="model:cp1252-as-utf8"))
+                site = Site(i, i + 1, "fffd", "one", reason="model:cp1252-as-utf8")
+                site.blind = n > 3
+                sites.append(site)
     return sites
 
 
@@ -137,7 +144,10 @@ def _ctx(view: str, i: int, width: int = 1) -> tuple[str, str]:
     left = view[max(0, i - WIDE) : i]
     if i < WIDE:
         left = "\n" + left
-    return left, view[i + width : i + width + WIDE]
+    right = view[i + width : i + width + WIDE]
+    if len(right) < WIDE:
+        right += "\n"
+    return left, right
 
 
 # --------------------------------------------------------------------------- ranking
@@ -153,14 +163,15 @@ def rank(site: Site, view: str, model: ContextModel, state: str = "0") -> list[t
     if site.channel == "one":
         if left[-1:].isalpha() and max(dist.values()) < 0.9:
             dist.update(_combos(view, i, model, state))
-    elif site.channel == "question":
-        pass
+    elif site.channel == "question" and "?" in dist:
+        dist["?"] *= model.question_ratio(view, i, right) * QUESTION_BIAS
     elif site.channel == "dq":
         dist = {c: p for c, p in dist.items() if c in "\u201c\u201d"}
     elif site.channel == "sq":
         dist = {c: p for c, p in dist.items() if c in "\u2018\u2019"}
     if sum(p for c, p in dist.items() if c.isalpha()) > 0.002:
         dist = letter_evidence(dist, left, right)
+    dist = apostrophe_evidence(dist, left, right, state)
     return _normalise(dist)
 
 
@@ -210,6 +221,7 @@ def _rank_bytes(site: Site, view: str, model: ContextModel, state: str) -> list[
         d = dict(model.distribution(left, right, state))
         if sum(p for c, p in d.items() if c.isalpha()) > 0.002:
             d = letter_evidence(d, left, right)
+        d = apostrophe_evidence(d, left, right, state)
         dists.append(d)
     # beam over slots, keeping total byte length feasible
     beams: list[tuple[str, int, float]] = [("", 0, 1.0)]
@@ -300,6 +312,8 @@ def _assemble(text: str, sites: list[Site], review_threshold: float) -> Restorat
             continue
         line, col = idx.line_col(site.start)
         conf = round(min(max(site.confidence, 0.0), 1.0), 4)
+        if site.blind:
+            conf = min(conf, 0.5)
         repairs.append(
             Repair(
                 start=out_len,

@@ -9,6 +9,8 @@ finds nothing.
 from __future__ import annotations
 
 import html
+import html.entities
+import itertools
 import re
 
 import ftfy
@@ -41,12 +43,9 @@ _CP1252_HIGH = "".join(sorted({bytes([b]).decode("cp1252", errors="replace") for
 _MOJIBAKE = re.compile("[" + re.escape(_CP1252_HIGH) + "]{2,}")
 _LEADS = re.compile("[\u00c2-\u00f4]")
 
-# What the undefined byte after a lead stood for, by lead pair, when Python replaced it.
-_LOSSY = {
-    "\u00e2\u20ac": [("\u201d", 0.97), ("\u2010", 0.03)],  # E2 80 9D (”) or 90 (‐)
-    "\u00c3": [("\u00cd", 0.4), ("\u00c1", 0.3), ("\u00cf", 0.1), ("\u00dd", 0.1), ("\u00d0", 0.1)],
-    "\u00c5": [("\u0160", 0.5), ("\u0161", 0.5)],
-}
+_UNDEFINED = (0x9D, 0x90, 0x81, 0x8D, 0x8F)  # bytes Python's cp1252 leaves undefined, likeliest first
+# Preference among readings of a lost byte: a closing quote (E2 80 9D) is what real text holds.
+_PREFER = {"\u201d": 0.97, "\u2010": 0.02}
 
 
 def mojibake_sites(text: str) -> list[Site]:
@@ -77,45 +76,58 @@ def mojibake_sites(text: str) -> list[Site]:
 
 
 def _lossy(run: str, offset: int) -> list[Site]:
-    """A mojibake run with a replaced byte: fix each character's bytes on their own."""
-    sites = []
-    i = 0
-    while i < len(run):
-        done = False
-        for lead, cands in _LOSSY.items():
-            if run.startswith(lead + "\ufffd", i):
-                n = len(lead) + 1
-                sites.append(
-                    Site(offset + i, offset + i + n, "mojibake", "fixed", slots=0, reason="rule:lossy-cp1252")
-                )
-                sites[-1].candidates = list(cands)
-                i += n
-                done = True
-                break
-        if done:
+    """Undo mojibake whose undefined bytes Python replaced by U+FFFD, level by level.
+
+    Each U+FFFD stood for one of the five undefined bytes; every reading that
+    decodes as valid UTF-8 is kept, and the likeliest (a closing quote) wins.
+    """
+    readings = {run}
+    for _ in range(3):
+        nxt: set[str] = set()
+        for r in readings:
+            nxt.update(_undo_once(r))
+        if not nxt:
+            break
+        readings = nxt
+    readings.discard(run)
+    if not readings:
+        return []
+    ranked = sorted(readings, key=lambda r: -sum(_PREFER.get(c, 0.001) for c in r) / max(1, len(r)))
+    weights = [max(sum(_PREFER.get(c, 0.001) for c in r), 1e-3) for r in ranked]
+    z = sum(weights)
+    cands = [(r, min(0.995, w / z)) for r, w in zip(ranked, weights, strict=True)][:4]
+    if "\ufffd" in cands[0][0]:
+        return []
+    return [
+        Site(
+            offset,
+            offset + len(run),
+            "mojibake",
+            "fixed",
+            slots=0,
+            reason="rule:lossy-cp1252",
+            candidates=cands,
+        )
+    ]
+
+
+def _undo_once(text: str) -> list[str]:
+    holes = [i for i, c in enumerate(text) if c == "\ufffd"]
+    if len(holes) > 3:
+        return []
+    try:
+        parts = [c.encode("cp1252") if c != "\ufffd" else b"" for c in text]
+    except UnicodeEncodeError:
+        return []
+    out = []
+    for combo in itertools.product(_UNDEFINED, repeat=len(holes)):
+        for i, b in zip(holes, combo, strict=True):
+            parts[i] = bytes([b])
+        try:
+            out.append(b"".join(parts).decode("utf-8"))
+        except UnicodeDecodeError:
             continue
-        for n in (3, 2):
-            chunk = run[i : i + n]
-            if len(chunk) == n and "\ufffd" not in chunk:
-                fixed = ftfy.fix_text(chunk, FTFY_CONFIG)
-                if fixed != chunk and len(fixed) == 1:
-                    sites.append(
-                        Site(
-                            offset + i,
-                            offset + i + n,
-                            "mojibake",
-                            "fixed",
-                            slots=0,
-                            reason="ftfy:fix_encoding",
-                            candidates=[(fixed, 0.99)],
-                        )
-                    )
-                    i += n
-                    done = True
-                    break
-        if not done:
-            i += 1
-    return sites
+    return out
 
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -127,7 +139,10 @@ def entity_sites(text: str) -> list[Site]:
         return []
     sites = []
     for m in _ENTITY.finditer(text):
-        rep = html.unescape(m.group())
+        g = m.group()
+        if g[1] != "#" and g[1:] not in html.entities.html5:
+            continue  # html.unescape would take a known prefix (&notanentity; -> ¬anentity;)
+        rep = html.unescape(g)
         if rep == m.group() or not rep or "\ufffd" in rep:
             continue
         sites.append(

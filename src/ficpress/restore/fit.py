@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from ficpress.restore.channel import prepare_clean
-from ficpress.restore.context import LEVELS, MASK, STATES, WIDE, keys, state_keys
+from ficpress.restore.context import LEVELS, MASK, STATES, WIDE, first_word_keys, keys, state_keys
 
 # Held out for measurement: never read by the fitting.
 HELD_OUT = (
@@ -92,8 +92,10 @@ def quote_states(clean: str, positions: list[int]) -> list[str]:
 _QUOTE_OR_NL = re.compile("[\\n\u201c\u201d\u2018\u2019]")
 
 
-def count(texts: list[str], pattern: re.Pattern[str], prune: int) -> dict:
-    levels: dict[str, dict[str, Counter]] = {name: defaultdict(Counter) for name in (*LEVELS, "s1", "sk")}
+def count(texts: list[str], pattern: re.Pattern[str], prune: int, sentences: bool = False) -> dict:
+    levels: dict[str, dict[str, Counter]] = {
+        name: defaultdict(Counter) for name in (*LEVELS, "s1", "sk", *(("f", "f0") if sentences else ()))
+    }
     prior: Counter = Counter()
     for clean in texts:
         v, positions, targets = view(clean, pattern)
@@ -101,6 +103,8 @@ def count(texts: list[str], pattern: re.Pattern[str], prune: int) -> dict:
         for i, t, st in zip(positions, targets, states, strict=True):
             left = v[max(0, i - WIDE) : i]
             right = v[i + 1 : i + 1 + WIDE]
+            if len(right) < WIDE:
+                right += "\n"
             if i < WIDE:
                 left = "\n" + left
             prior[t] += 1
@@ -110,11 +114,15 @@ def count(texts: list[str], pattern: re.Pattern[str], prune: int) -> dict:
             k1, kk = state_keys(left, right, st)
             levels["s1"][k1][t] += 1
             levels["sk"][kk][t] += 1
+            if sentences:
+                kf, k0 = first_word_keys(v, i, right)
+                levels["f"][kf][t] += 1
+                levels["f0"][k0][t] += 1
     out_levels = {}
     for name, table in levels.items():
         keep = {}
         for key, counts in table.items():
-            if name in ("w", "4", "3", "r", "l") and sum(counts.values()) < prune:
+            if name in ("w", "4", "3", "r", "l", "f") and sum(counts.values()) < prune:
                 continue
             keep[key] = dict(counts)
         out_levels[name] = keep
@@ -140,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     texts = [clean_text(p) for p in paths]
     for name, pattern in (("fffd", _NON_ASCII), ("question", _NON_ASCII_OR_Q)):
-        size = write(count(texts, pattern, args.prune), DATA / f"{name}.json.gz")
+        size = write(count(texts, pattern, args.prune, name == "question"), DATA / f"{name}.json.gz")
         print(f"{name}: {size / 1e6:.2f} MB from {len(paths)} books ({SPLIT_NAME})")
     return 0
 

@@ -56,6 +56,11 @@ ELISIONS = frozenset(
     ]
 )
 
+# Word ends that take an apostrophe in dialect and dropped-g speech (goin’, an’, o’).
+END_ELISIONS = frozenset(
+    ["o", "th", "ol", "an", "nothin", "somethin", "mo", "po", "fo", "de", "ter", "ta", "wit"]
+)
+
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -105,4 +110,35 @@ def letter_evidence(dist: dict[str, float], left: str, right: str) -> dict[str, 
             out[c] = p * factor if z > 0 else p * 0.001
         else:
             out[c] = p
+    return out
+
+
+def apostrophe_evidence(dist: dict[str, float], left: str, right: str, state: str) -> dict[str, float]:
+    """Elisions take ’ at a word start; a ’ ending a word needs a reason when no ‘ is open.
+
+    Why: `’em`, `’tis`, `’90s` look like opening quotes to character contexts, and a
+    ’ after an ordinary word (`sister’ no`) is almost always a lost ellipsis or dash
+    unless it closes a single quote or marks a plural possessive or dropped letters.
+    """
+    if "\u2019" not in dist:
+        return dist
+    l1 = left[-1:]
+    rw = _rword(right)
+    out = dist
+    if rw and not l1.isalnum():
+        low = rw.lower()
+        if low in ELISIONS and not (low in ("im", "er", "un", "ere", "n") and rw[0].isupper()):
+            out = dict(dist)
+            out["\u2019"] = out["\u2019"] * 20.0
+        return out
+    if not rw and right[:2].isdigit() and right[2:3] in ("s", " ", "\u2019"):
+        out = dict(dist)
+        out["\u2019"] = out["\u2019"] * 20.0
+        return out
+    lw = _lword(left)
+    if lw and not right[:1].isalpha() and state in ("0", "d"):
+        low = lw.lower()
+        if not (low.endswith(("s", "in")) or low in END_ELISIONS):
+            out = dict(dist)
+            out["\u2019"] = out["\u2019"] * 0.25
     return out

@@ -34,8 +34,11 @@ Emit = Callable[[Any, int], list[tuple[str, float]]]
 
 
 @lru_cache(maxsize=4096)
-def _step(state: int, cand: str) -> tuple[tuple[int, float], ...]:
-    """States: bit 1 = double quote open, bit 2 = single quote open."""
+def _step(state: int, cand: str, closable: bool = True) -> tuple[tuple[int, float], ...]:
+    """States: bit 1 = double quote open, bit 2 = single quote open.
+
+    `closable` is False when a letter follows: a ’ there is an apostrophe (That’s).
+    """
     out = [(state, 1.0)]
     for ch in cand:
         if ch not in _QUOTES:
@@ -50,7 +53,7 @@ def _step(state: int, cand: str) -> tuple[tuple[int, float], ...]:
                 nxt.append((0, w * (1.0 if d else STRAY_CLOSE)))
             elif ch == OPEN_S:
                 nxt.append((st | 2, w))
-            elif s:  # ’ closes the open single quote, or is an apostrophe inside it
+            elif s and closable:  # ’ closes the open single quote, or is an apostrophe inside it
                 nxt.append((st & ~2, w * CLOSE_SINGLE))
                 nxt.append((st, w * (1.0 - CLOSE_SINGLE)))
             else:
@@ -88,21 +91,22 @@ def _paragraph(text: str, para: list[Any], emit: Emit, line_end: int) -> None:
     # events: damaged sites plus the intact quote marks between them
     events: list[Any] = []
     pos = line_start
-    intact = False
+    closable: list[bool] = []
     for s in para:
         for m in _INTACT.finditer(text, pos, s.start):
             events.append(m.group())
-            intact = True
+            closable.append(not text[m.end() : m.end() + 1].isalpha())
         events.append(s)
+        closable.append(not text[s.end : s.end + 1].isalpha())
         pos = s.end
     for m in _INTACT.finditer(text, pos, line_end):
         events.append(m.group())
-        intact = True
+        closable.append(not text[m.end() : m.end() + 1].isalpha())
 
     # greedy pass: one emission per site, in the state the previous choices leave
     state = 0
     sure = True
-    for ev in events:
+    for ev, cl in zip(events, closable, strict=True):
         if isinstance(ev, str):
             cands = [(ev, 1.0)]
         else:
@@ -111,17 +115,16 @@ def _paragraph(text: str, para: list[Any], emit: Emit, line_end: int) -> None:
             ev.choice, ev.confidence = cands[0]
             if ev.confidence < CONFIDENT and any(ch in _QUOTES for c, _ in cands[:3] for ch in c):
                 sure = False
-        best = max(_step(state, cands[0][0]), key=lambda x: x[1])
+        best = max(_step(state, cands[0][0], cl), key=lambda x: x[1])
         if best[1] < 0.5:
             sure = False
         state = best[0]
     if sure and _end_weight(state) >= 0.5:
         return
-    del intact
-    _forward_backward(events, emit)
+    _forward_backward(events, closable, emit)
 
 
-def _forward_backward(events: list[Any], emit: Emit) -> None:
+def _forward_backward(events: list[Any], closable: list[bool], emit: Emit) -> None:
     memo: dict[tuple[int, int], list[tuple[str, float]]] = {}
 
     def cands_of(e: int, st: int) -> list[tuple[str, float]]:
@@ -144,7 +147,7 @@ def _forward_backward(events: list[Any], emit: Emit) -> None:
             if a < 1e-9:
                 continue
             for c, p in cands_of(e, st):
-                for to, w in _step(st, c):
+                for to, w in _step(st, c, closable[e]):
                     nxt[to] += a * p * w
         z = sum(nxt) or 1.0
         alphas.append(alpha)
@@ -159,7 +162,7 @@ def _forward_backward(events: list[Any], emit: Emit) -> None:
                 continue
             for c, p in cands_of(e, st):
                 tot = 0.0
-                for to, w in _step(st, c):
+                for to, w in _step(st, c, closable[e]):
                     tot += p * w * beta[to]
                 newbeta[st] += tot
                 post[c] = post.get(c, 0.0) + a_prev[st] * tot
