@@ -242,3 +242,11 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
         f"\nheadless chromium screenshot {w}x{h}, {png.stat().st_size / 1024:.0f} KiB, {distinct} distinct rows"
     )
     assert distinct > 1000
+
+
+def test_report_of_a_work_with_no_people_still_renders() -> None:
+    page = render_report(Work(text="It was a dark night. Nothing moved."))
+    doc = lxml_html.fromstring(page)
+    assert "No characters were found" in page
+    assert doc.get_element_by_id("text").text_content().count("dark night") == 1
+    assert external_references(page) == []
