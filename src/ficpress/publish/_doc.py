@@ -49,6 +49,7 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]
 _SELF_LABEL = re.compile(
     r"^\W*(a\s*/\s*n|an|author'?s?\s*notes?|authors?\s*notes?|disclaimer|notes?|summary)\b\s*[:.\-]", re.I
 )
+_LONG = 2000  # characters: spans longer than this are swept rather than bisected
 _SOFT_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _LABEL_LINE = re.compile(r"^\s*[A-Za-z][A-Za-z/ ]{0,24}:\s")
 
@@ -441,9 +442,17 @@ class _Inliner:
                     attrs = {"title": _review_title(r.original, r.replacement, r.confidence, r.reason)}
                     spans.append((r.start, r.end, base + i, "review", attrs))
         spans.sort()
-        self.spans = spans
-        self.starts = [s[0] for s in spans]
-        self.max_len = max((s[1] - s[0] for s in spans), default=0)
+        # Short spans are found by bisecting on their start within a window as wide as the longest
+        # of them; the few long ones (a flashback over many paragraphs) are swept in order, so a
+        # long span never widens the window to the whole book.
+        short = [sp for sp in spans if sp[1] - sp[0] <= _LONG]
+        self.spans = short
+        self.starts = [s[0] for s in short]
+        self.max_len = max((s[1] - s[0] for s in short), default=0)
+        self.long = [sp for sp in spans if sp[1] - sp[0] > _LONG]
+        self._long_next = 0
+        self._long_active: list[tuple[int, int, int, str, dict[str, Any]]] = []
+        self._long_last = -1
         hidden.sort()
         self.hidden = hidden
         self.hidden_starts = [h[0] for h in hidden]
@@ -475,7 +484,20 @@ class _Inliner:
     def _overlapping(self, s: int, e: int) -> list[tuple[int, int, int, str, dict[str, Any]]]:
         lo = bisect_left(self.starts, s - self.max_len)
         hi = bisect_left(self.starts, e)
-        return [sp for sp in self.spans[lo:hi] if sp[1] > s]
+        found = [sp for sp in self.spans[lo:hi] if sp[1] > s]
+        if self.long:
+            found.extend(self._long_overlapping(s, e))
+        return found
+
+    def _long_overlapping(self, s: int, e: int) -> list[tuple[int, int, int, str, dict[str, Any]]]:
+        if s < self._long_last:  # asked out of order: start the sweep again
+            self._long_next, self._long_active = 0, []
+        self._long_last = s
+        while self._long_next < len(self.long) and self.long[self._long_next][0] < e:
+            self._long_active.append(self.long[self._long_next])
+            self._long_next += 1
+        self._long_active = [sp for sp in self._long_active if sp[1] > s]
+        return [sp for sp in self._long_active if sp[0] < e]
 
     def block_classes(self, s: int, e: int) -> list[str]:
         """Block-level spans (a flashback covering a whole paragraph) become a class on the block."""
@@ -537,13 +559,13 @@ class _Inliner:
         return _prune(root)
 
     def _hidden(self, s: int, e: int) -> list[tuple[int, int]]:
-        lo = bisect_left(self.hidden_starts, s - 2)
+        i = bisect_left(self.hidden_starts, s - 2)
         out = []
-        for a, b in self.hidden[lo:]:
-            if a >= e:
-                break
-            if b > s:
-                out.append((a, b))
+        hidden = self.hidden
+        while i < len(hidden) and hidden[i][0] < e:
+            if hidden[i][1] > s:
+                out.append(hidden[i])
+            i += 1
         return out
 
 
