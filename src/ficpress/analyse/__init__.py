@@ -167,17 +167,26 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
         c.gender = _NOUN_GENDER.get(head) or ch.EPITHETS.get(head)
         for s, e in spans:
             c.mentions.append(ch.Mention(s, e, phrase, tuple(phrase.split()), kind="epithet"))
-        # the same phrase elsewhere in the narration points at the same person
-        if phrase.startswith("the "):
-            seen = {s for s, _e in spans}
-            for m in re.finditer(r"\b" + re.escape(phrase) + r"\b", text, flags=re.I):
-                if m.start() not in seen and idx.in_quote(m.start()) < 0:
-                    c.mentions.append(
-                        ch.Mention(m.start(), m.end(), phrase, tuple(phrase.split()), kind="epithet")
-                    )
-        c.mentions.sort(key=lambda m: m.start)
         c.person_score = 1
         out.append(c)
+    # the same "the ..." phrase elsewhere in the narration points at the same person: one pass
+    by_phrase = {c.name: c for c in out if c.name.startswith("the ")}
+    if by_phrase:
+        seen = {m.start for c in out for m in c.mentions}
+        pat = re.compile(
+            r"\b(" + "|".join(re.escape(p) for p in sorted(by_phrase, key=len, reverse=True)) + r")\b", re.I
+        )
+        for m in pat.finditer(text):
+            if m.start() in seen or idx.in_quote(m.start()) >= 0:
+                continue
+            phrase = m.group(1).lower()
+            c = by_phrase.get(phrase)
+            if c is not None:
+                c.mentions.append(
+                    ch.Mention(m.start(), m.end(), phrase, tuple(phrase.split()), kind="epithet")
+                )
+    for c in out:
+        c.mentions.sort(key=lambda m: m.start)
     return out
 
 
@@ -265,7 +274,7 @@ def _learn_vocatives(text: str, speech: list, atts: list[sp.Attribution], chars:
     """A vocative used for the same addressee again and again is that person's nickname."""
     tally: dict[str, Counter[int]] = defaultdict(Counter)
     where: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for q, a in zip(speech, atts, strict=True):
+    for qi, a in enumerate(atts):
         if not a.vocatives:
             continue
         target = (
@@ -275,7 +284,7 @@ def _learn_vocatives(text: str, speech: list, atts: list[sp.Attribution], chars:
             target = a.beat_object
         if target is None:
             # the vocative itself set the addressee; look at the neighbours' speakers instead
-            target = _other_party(speech, atts, q, a)
+            target = _other_party(speech, atts, qi, a)
         if target is None or target == a.speaker:
             continue
         for s, e, w in a.vocatives:
@@ -348,8 +357,8 @@ def _fold_titles(chars: list[ch.Character], text: str) -> bool:
     return changed
 
 
-def _other_party(speech: list, atts: list[sp.Attribution], q, a: sp.Attribution) -> int | None:
-    i = speech.index(q)
+def _other_party(speech: list, atts: list[sp.Attribution], i: int, a: sp.Attribution) -> int | None:
+    q = speech[i]
     for j in (i - 1, i + 1):
         if (
             0 <= j < len(speech)

@@ -538,6 +538,7 @@ def _strip_poss(w: str) -> str:
     return w
 
 
+@cache
 def is_diminutive(alias: str, name: str) -> bool:
     """Dawnie of Dawn, Wills of Willow, Bill of William: a table entry or a clipped form."""
     a, n = alias.lower(), name.lower()
@@ -616,12 +617,25 @@ def cluster(mentions: list[Mention], text: str) -> list[Character]:
         ),
         key=lambda t: -len(chars[t[0]].mentions),
     )
+    # candidates share the first three letters (clipped forms) or are linked in the table
+    by_prefix: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    by_first: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for j, first in firsts:
+        by_prefix[first[:3].lower()].append((j, first))
+        by_first[first.lower()].append((j, first))
+    nn = _nicknamer()
     merged: dict[int, int] = {}
     for i, c in enumerate(chars):
         if not c.mentions or c.mentions[0].kind == "title" or len(c.mentions[0].parts) != 1:
             continue
         alias = c.mentions[0].parts[0]
-        for j, first in firsts:
+        linked = set(nn.canonicals_of(alias.lower())) | set(nn.nicknames_of(alias.lower()))
+        cands = list(by_prefix.get(alias[:3].lower(), []))
+        for name in linked:
+            cands.extend(by_first.get(name, []))
+        order = {j: k for k, (j, _f) in enumerate(firsts)}
+        cands.sort(key=lambda t: order[t[0]])
+        for j, first in cands:
             if j == i or j in merged or len(chars[j].mentions) < len(c.mentions):
                 continue
             if is_diminutive(alias, first) and not _cooccur(chars[i], chars[j], text):

@@ -1,0 +1,287 @@
+"""Benchmark of the people analysis: quotations, characters, speakers; speed and memory.
+
+Usage: .venv/bin/python bench/analyse.py [--quick] [--no-speed]
+
+Accuracy on LitBank (Bamman et al.; CC BY 4.0; github dbamman/litbank), read from
+../shared/corpus/litbank: the tokenised excerpts are joined back into running text, the
+detector and attribution run on that text, and the result is scored against LitBank's
+quotation, speaker and coreference layers. Then the same after every typographic glyph
+(curly quotes, apostrophes, dashes, ellipses) is destroyed into U+FFFD and put back by
+`ficpress.restore.restore`. Then the hand annotation of the sample story
+(tests/fixtures/analysis). Then tokens per second and peak memory on one core for the
+sample, the longest Standard Ebooks novel in the corpus and a 500,000-word work.
+
+Peer: BookNLP (Bamman et al.) cannot run here (it downloads its models at first run), so
+its published figures are printed beside ours, with the corpus each was measured on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import re
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from ficpress.analyse import evaluate as ev  # noqa: E402
+from ficpress.analyse import people  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+LITBANK = SHARED / "corpus" / "litbank"
+SE = SHARED / "corpus" / "standardebooks"
+SAMPLE = ROOT / "examples" / "breaking-alone.txt"
+ANNOTATION = ROOT / "tests" / "fixtures" / "analysis" / "breaking-alone.annotation.json"
+
+# BookNLP's published figures (issue 5; PDNC scoring of BookNLP, and its README's speed note).
+BOOKNLP = {
+    "speaker_accuracy_pdnc": 0.544,
+    "explicit": 0.85,
+    "anaphoric": 0.44,
+    "implicit": 0.34,
+    "alias_merge": 0.30,
+    "tokens_per_s_small_cpu": 460.0,
+}
+TYPO = "\u201c\u201d\u2018\u2019\u2014\u2013\u2026"
+_TOKENS = re.compile(r"\w+|[^\w\s]")
+
+
+def score(name: str, value: float) -> None:
+    print(f"SCORE {name} {value:.4f}")
+
+
+def litbank(damage: bool, limit: int | None) -> ev.LitBankScore:
+    from ficpress import restore
+    from ficpress.model import Source
+
+    total = ev.LitBankScore()
+    for doc in ev.load_litbank(LITBANK, limit=limit):
+        if not damage:
+            result = people(doc.text, paragraphs=doc.paragraphs)
+            total.add(ev.score_litbank(doc, result))
+            continue
+        broken = "".join("\ufffd" if c in TYPO else c for c in doc.text)
+        rest = restore.restore(Source(path=f"{doc.name}.txt", text=broken))
+        omap = rest.offsets
+        # paragraphs of the restored text: the same lines, found again after restoration
+        paras = []
+        pos = 0
+        for line in rest.text.split("\n"):
+            if line.strip():
+                paras.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        result = people(rest.text, paragraphs=paras)
+        total.add(ev.score_litbank(doc, result, offset_map=omap.to_source))
+    return total
+
+
+def report_litbank(label: str, sc: ev.LitBankScore) -> None:
+    print(f"\n{label}")
+    print(f"  quotes: gold {sc.gold}, found {sc.found}, matched {sc.matched}")
+    print(f"  quote precision {sc.precision:.3f}  recall {sc.recall:.3f}")
+    print(f"  speaker accuracy {sc.speaker_accuracy:.3f} ({sc.correct}/{sc.attributed})")
+    for t in ("explicit", "anaphoric", "implicit"):
+        ok, n = sc.by_type.get(t, [0, 0])
+        peer = BOOKNLP[t]
+        print(f"    {t:10s} {ok / n if n else 0:.3f} ({ok}/{n})   BookNLP on PDNC {peer:.2f}")
+    print(
+        f"  character recall {sc.char_recall:.3f} ({sc.chars_found}/{sc.chars_gold}), cluster purity {sc.purity:.3f}"
+    )
+
+
+def sample() -> ev.SampleScore | None:
+    if not ANNOTATION.exists():
+        print("\nsample annotation missing:", ANNOTATION)
+        return None
+    from ficpress import ingest, pipeline
+    from ficpress.analyse import analyse
+
+    work = pipeline.load(SAMPLE)
+    analyse(work)
+    ann = ev.load_annotation(ANNOTATION)
+    sc = ev.score_sample(work, ingest.read(SAMPLE).text, ann)
+    a = work.analysis
+    print("\nSample story (Parts 1-3 hand annotation)")
+    print(f"  quotes: gold {sc.gold_quotes}, found {sc.found_quotes}, matched {sc.matched}")
+    print(f"  quote precision {sc.precision:.3f}  recall {sc.recall:.3f}")
+    print(f"  speaker accuracy {sc.speaker_accuracy:.3f} ({sc.correct}/{sc.attributed})")
+    for t in ("explicit", "anaphoric", "implicit"):
+        ok, n = sc.by_type.get(t, [0, 0])
+        print(f"    {t:10s} {ok / n if n else 0:.3f} ({ok}/{n})")
+    print(f"  addressee accuracy {sc.addressee_correct / max(sc.addressee_total, 1):.3f}")
+    groups = [["Willow", "Red", "Wills"], ["Dawn", "Dawnie", "Nibblet", "Little Bit"]]
+    merged = 0
+    for g in groups:
+        ids = [ev.which(a, n) for n in g]
+        one = all(len(i) == 1 for i in ids) and len(set.union(*ids)) == 1
+        merged += one
+        print(f"  one character for {', '.join(g)}: {'yes' if one else 'no'} {ids}")
+    mains = ["Buffy", "Willow", "Spike", "Xander", "Anya", "Giles", "Dawn"]
+    owners = [frozenset(ev.which(a, n)) for n in mains]
+    distinct = len({o for o in owners if o}) == len(mains)
+    print(f"  main characters kept apart: {'yes' if distinct else 'no'}")
+    # alias recall: of the annotation's aliases used as names (capitalised), how many land on the right one
+    cmap = ev.character_map(a, ann["characters"])
+    inv: dict[str, set[str]] = {}
+    for ours, gold in cmap.items():
+        inv.setdefault(gold, set()).add(ours)
+    hit = tot = 0
+    multi = multi_hit = 0
+    for g in ann["characters"]:
+        names = [al["name"] for al in g["aliases"] if al["name"][:1].isupper() and al["name"] != g["name"]]
+        for n in names:
+            tot += 1
+            ok = bool(ev.which(a, n) & inv.get(g["id"], set()))
+            hit += ok
+        if len(names) >= 2:
+            multi += 1
+            owners_g = [ev.which(a, n) for n in [g["id"], *names]]
+            multi_hit += all(o and o <= inv.get(g["id"], set()) for o in owners_g)
+    print(f"  capitalised aliases on the right character: {hit}/{tot}")
+    print(f"  characters with several names merged into one: {multi_hit}/{multi} (BookNLP 30% on PDNC)")
+    score("sample_quote_precision", sc.precision)
+    score("sample_quote_recall", sc.recall)
+    score("sample_speaker_accuracy", sc.speaker_accuracy)
+    score("sample_alias_groups_merged", merged / len(groups))
+    score("sample_main_characters_distinct", float(distinct))
+    return sc
+
+
+# --------------------------------------------------------------------------- speed
+
+
+def _work_from_text(text: str):
+    from ficpress.model import Block, Work
+
+    blocks = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            blocks.append(Block("paragraph", pos, pos + len(line)))
+        pos += len(line) + 1
+    return Work(text=text, blocks=blocks)
+
+
+def _timed(label: str, path: str | None, text_spec: str, q: mp.Queue) -> None:
+    """Child process: one core, load the text, time the analysis, report peak RSS."""
+    try:
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    except (AttributeError, OSError):
+        pass
+    from ficpress import pipeline
+    from ficpress.analyse import analyse
+
+    if text_spec == "sample":
+        work = pipeline.load(path)
+    else:
+        if text_spec == "file":
+            text = Path(path).read_text("utf-8")
+        else:  # synthetic: Standard Ebooks novels end to end up to 500,000 words
+            parts, words = [], 0
+            for f in sorted(SE.glob("*.txt"), key=lambda p: -p.stat().st_size):
+                t = f.read_text("utf-8")
+                parts.append(t)
+                words += len(t.split())
+                if words >= 500_000:
+                    break
+            text = "\n".join(parts)
+            cut = 0
+            count = 0
+            for m in re.finditer(r"\S+", text):
+                count += 1
+                if count == 500_000:
+                    cut = m.end()
+                    break
+            text = text[: cut or len(text)]
+        work = _work_from_text(text)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    people(work.text, work.blocks)
+    t1 = time.perf_counter()
+    analyse(work)
+    t2 = time.perf_counter()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    toks = len(_TOKENS.findall(work.text))
+    words = len(work.text.split())
+    q.put(
+        {
+            "label": label,
+            "tokens": toks,
+            "words": words,
+            "people_s": t1 - t0,
+            "analyse_s": t2 - t1,
+            "peak_mb": peak / 1024,
+            "base_mb": base / 1024,
+        }
+    )
+
+
+def speed() -> None:
+    books = sorted(SE.glob("*.txt"), key=lambda p: -p.stat().st_size) if SE.is_dir() else []
+    jobs = [("sample", str(SAMPLE), "sample")]
+    if books:
+        jobs.append((f"longest corpus book ({books[0].name})", str(books[0]), "file"))
+        jobs.append(("synthetic 500,000 words", None, "synthetic"))
+    ctx = mp.get_context("spawn")
+    print("\nSpeed (one core; tokens = words and punctuation; peak = resident memory of the process)")
+    print(f"  {'text':48s} {'tokens':>9s} {'people tok/s':>13s} {'analyse tok/s':>14s} {'peak MB':>8s}")
+    for label, path, spec in jobs:
+        q = ctx.Queue()
+        p = ctx.Process(target=_timed, args=(label, path, spec, q))
+        p.start()
+        r = q.get()
+        p.join()
+        people_tps = r["tokens"] / r["people_s"]
+        all_tps = r["tokens"] / r["analyse_s"]  # the whole stage: people, then the story summary
+        print(f"  {label[:48]:48s} {r['tokens']:9d} {people_tps:13.0f} {all_tps:14.0f} {r['peak_mb']:8.0f}")
+        key = "sample" if spec == "sample" else ("longest_book" if spec == "file" else "synthetic_500k")
+        score(f"{key}_people_tokens_per_s", people_tps)
+        score(f"{key}_tokens_per_s", all_tps)
+        score(f"{key}_peak_mb", r["peak_mb"])
+        if spec == "synthetic":
+            ratio = all_tps / BOOKNLP["tokens_per_s_small_cpu"]
+            print(f"  vs BookNLP small model on a laptop CPU (published ~460 tokens/s): {ratio:.0f}x")
+            score("speed_ratio_vs_booknlp_published", ratio)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="20 LitBank excerpts only")
+    ap.add_argument("--no-speed", action="store_true")
+    args = ap.parse_args()
+    limit = 20 if args.quick else None
+    print("Data: LitBank (Bamman et al., CC BY 4.0), Standard Ebooks (CC0), the sample story.")
+    if LITBANK.is_dir():
+        clean = litbank(False, limit)
+        report_litbank("LitBank, original typography", clean)
+        score("litbank_quote_precision", clean.precision)
+        score("litbank_quote_recall", clean.recall)
+        score("litbank_speaker_accuracy", clean.speaker_accuracy)
+        score("litbank_character_recall", clean.char_recall)
+        score("litbank_cluster_purity", clean.purity)
+        dmg = litbank(True, limit)
+        report_litbank("LitBank, typography destroyed into U+FFFD and restored", dmg)
+        score("litbank_restored_quote_precision", dmg.precision)
+        score("litbank_restored_quote_recall", dmg.recall)
+        score("litbank_restored_speaker_accuracy", dmg.speaker_accuracy)
+        print(
+            f"\n  peer: BookNLP speaker accuracy {BOOKNLP['speaker_accuracy_pdnc']:.3f} on PDNC (published); "
+            f"ours {clean.speaker_accuracy:.3f} on LitBank: ratio {clean.speaker_accuracy / BOOKNLP['speaker_accuracy_pdnc']:.2f}"
+            " (different corpora; BookNLP finds no quotes at all once the glyphs are destroyed)"
+        )
+    else:
+        print("LitBank missing:", LITBANK)
+    sample()
+    if not args.no_speed:
+        speed()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
