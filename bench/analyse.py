@@ -18,7 +18,6 @@ its published figures are printed beside ours, with the corpus each was measured
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing as mp
 import os
 import re
@@ -29,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+
+import contextlib
 
 from ficpress.analyse import evaluate as ev  # noqa: E402
 from ficpress.analyse import people  # noqa: E402
@@ -170,10 +171,8 @@ def _work_from_text(text: str):
 
 def _timed(label: str, path: str | None, text_spec: str, q: mp.Queue) -> None:
     """Child process: one core, load the text, time the analysis, report peak RSS."""
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    except (AttributeError, OSError):
-        pass
     from ficpress import pipeline
     from ficpress.analyse import analyse
 
@@ -192,9 +191,7 @@ def _timed(label: str, path: str | None, text_spec: str, q: mp.Queue) -> None:
                     break
             text = "\n".join(parts)
             cut = 0
-            count = 0
-            for m in re.finditer(r"\S+", text):
-                count += 1
+            for count, m in enumerate(re.finditer(r"\S+", text), start=1):
                 if count == 500_000:
                     cut = m.end()
                     break
