@@ -18,6 +18,7 @@ its published figures are printed beside ours, with the corpus each was measured
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing as mp
 import os
 import re
@@ -28,8 +29,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-
-import contextlib
 
 from ficpress.analyse import evaluate as ev  # noqa: E402
 from ficpress.analyse import people  # noqa: E402
