@@ -51,6 +51,35 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
     return wall, usage.ru_maxrss, proc.returncode
 
 
+_STAGES = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from ficpress import ingest, restore, structure, publish
+import ficpress.cli
+t1 = time.perf_counter()
+src = ingest.read(sys.argv[1]); t2 = time.perf_counter()
+res = restore.restore(src); t3 = time.perf_counter()
+work = structure.build(src, res); t4 = time.perf_counter()
+publish.render_many(work, publish.FORMATS); t5 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "ingest": t2 - t1, "restore": t3 - t2, "structure": t4 - t3,
+                  "publish (5 formats)": t5 - t4}))
+"""
+
+
+def stage_times(seed: Path, runs: int) -> dict[str, float]:
+    """Median seconds per stage in a fresh process, so the team sees where a conversion goes."""
+    import json
+
+    samples: dict[str, list[float]] = {}
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", _STAGES, str(seed)], capture_output=True, text=True, check=True
+        )
+        for k, v in json.loads(out.stdout).items():
+            samples.setdefault(k, []).append(v)
+    return {k: statistics.median(v) for k, v in samples.items()}
+
+
 def epub_facts(path: Path) -> dict[str, object]:
     """What a reader of this EPUB gets: its TOC entries, title, leftover U+FFFD, chapter files."""
     data = path.read_bytes()
@@ -136,6 +165,14 @@ def main() -> int:
             print(f"{name:<36} {med[name]:>9.3f} {min(t):>7.3f} {max(t):>7.3f} {peaks[name] / 1024:>9.1f}")
         print()
 
+        stages = stage_times(seed, args.runs)
+        total = sum(stages.values())
+        print(f"{'where ficpress spends its time':<36} {'median s':>9} {'share':>7}")
+        print("-" * 72)
+        for k, v in stages.items():
+            print(f"{k:<36} {v:>9.3f} {v / total:>7.0%}")
+        print()
+
         ours = epub_facts(work / "fp-all" / "seed.epub")
         rows = [("ficpress", ours)]
         if calibre:
@@ -154,6 +191,8 @@ def main() -> int:
         print(f"SCORE convert_epub_median_s {med[epub_name]:.4f}")
         print(f"SCORE convert_peak_rss_mib {peaks[all_name] / 1024:.1f}")
         print(f"SCORE convert_throughput_mb_s {size / 1e6 / med[all_name]:.3f}")
+        for k, v in stages.items():
+            print(f"SCORE stage_{k.split()[0]}_s {v:.4f}")
         print(f"SCORE ficpress_toc_entries {len(ours['toc'])}")  # type: ignore[arg-type]
         print(f"SCORE ficpress_fffd_left {ours['fffd']}")
         if calibre:
