@@ -140,6 +140,7 @@ class Document:
     end_notes: list[EndNote]
     work_notes: list[WorkNote]  # from the metadata, placed by the notes mode like any other note
     notes_mode: str
+    word_count: int | None = None  # computed once, on first use
 
     @property
     def meta(self) -> Any:
@@ -596,6 +597,12 @@ def plain(nodes: Line) -> str:
 
 def words(doc: Document) -> int:
     """Words of the story itself: notes and front matter do not count."""
+    if doc.word_count is None:
+        doc.word_count = _count_words(doc)
+    return doc.word_count
+
+
+def _count_words(doc: Document) -> int:
     return sum(
         len(plain(line).split())
         for ch in doc.chapters

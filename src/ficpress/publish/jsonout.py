@@ -45,8 +45,14 @@ def as_dict(work: Work) -> dict[str, Any]:
     return out
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _record(obj: Any) -> dict[str, Any]:
-    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    names = _FIELDS.get(type(obj))
+    if names is None:
+        names = _FIELDS[type(obj)] = tuple(f.name for f in dataclasses.fields(obj))
+    return {n: getattr(obj, n) for n in names}
 
 
 def dumps(work: Work) -> str:
