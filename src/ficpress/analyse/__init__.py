@@ -209,7 +209,7 @@ def _refs(chars: list[ch.Character]) -> list[sp.Ref]:
     refs = []
     for i, c in enumerate(chars):
         for m in c.mentions:
-            refs.append(sp.Ref(m.start, m.end, i, m.kind, m.in_quote))
+            refs.append(sp.Ref(m.start, m.end, i, m.kind, m.in_quote, m.initial))
     return refs
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ficpress.analyse.lexicon import SPEECH_VERBS, THOUGHT_VERBS
+from ficpress.analyse.lexicon import SPEECH_VERBS
 
 OPEN_D = "\u201c\u201e\u00ab"
 CLOSE_D = "\u201d\u00bb"
@@ -51,6 +51,17 @@ _MENTION_CUES = {
     "sign",
     "label",
 }
+
+
+_THINK = {"thought", "thinks", "think", "thinking", "mused", "pondered"}
+_FIRST_SECOND = re.compile(r"\b(?:I|me|my|mine|we|us|our|you|your|yours)\b", re.I)
+_THIRD = re.compile(r"\b(?:he|she|they|him|her|his|their|them)\b", re.I)
+
+
+def _stray(text: str, start: int, end: int) -> bool:
+    """An opening mark before plain third-person narration that never closes: damage, not speech."""
+    body = text[start:end]
+    return len(body) > 100 and not _FIRST_SECOND.search(body) and len(_THIRD.findall(body)) >= 3
 
 
 @dataclass
@@ -183,6 +194,9 @@ def detect(text: str, paragraphs: list[tuple[int, int]], style: str | None = Non
                 cont = bool(q) and (q[0] in (OPEN_D + '"' if style == "double" else OPEN_S + "'"))
                 # a continued speech is one that reads as speech already, not a stray mark
                 cont = cont and (pe - open_q.content_start) > 20
+            if _stray(text, open_q.content_start, pe) and (open_q.start == ps + _first_nonspace(p)):
+                open_q = None  # a stray mark: drop it
+                continue
             if not cont:
                 _finish(open_q, text, _rstrip_pos(text, open_q.content_start, pe), pi, closed=False)
                 raw.append(open_q)
@@ -268,7 +282,7 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str:
     before = text[ps : q.start]
     tag_after = [w.lower() for w in _WORD.findall(after)[:4]]
     tag_before = [w.lower() for w in _WORD.findall(before)[-4:]]
-    if any(w in THOUGHT_VERBS for w in tag_after[:3]) and not any(w in SPEECH_VERBS for w in tag_after[:3]):
+    if any(w in _THINK for w in tag_after[:3]) and not any(w in SPEECH_VERBS for w in tag_after[:3]):
         return "thought"
     if q.last_paragraph != q.paragraph or q.attrs.get("dash"):
         return "speech"

@@ -19,6 +19,7 @@ from ficpress.analyse.lexicon import FEMALE, MALE, SPEECH_VERBS
 
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'\u2019\-]*")
 _ADVERB = re.compile(r"^[a-z]+ly$")
+_SAME_SPEAKER_VERBS = {"added", "continued", "repeated", "persisted", "finished", "concluded", "resumed"}
 # Words that start an address but are not themselves names.
 _VOC_LEAD = {
     "hey",
@@ -103,6 +104,7 @@ class Ref:
     char: int
     kind: str  # name | title | alias | epithet | pronoun
     in_quote: bool = False
+    initial: bool = False  # starts its sentence: most often the subject
 
 
 @dataclass
@@ -125,6 +127,9 @@ class Resolver:
         self.starts = [r.start for r in self.refs]
         self.genders = genders
         self.narrator = narrator  # the first-person narrator's character, when the story has one
+        self.prev_speaker: int | None = None  # speaker of the line in the paragraph before
+        self.prev_vocative: list[int] = []  # whom that line addressed by name
+        self.scene_start = 0  # pronouns do not reach back past a scene break
         self.counts: dict[int, int] = {}
         for r in self.refs:
             self.counts[r.char] = self.counts.get(r.char, 0) + 1
@@ -136,6 +141,32 @@ class Resolver:
             out.append(self.refs[i])
             i += 1
         return out
+
+    def pronoun(self, pos: int, gender: str) -> int | None:
+        """He/she in a tag: the one just addressed by name, else the latest subject of that gender
+        in this scene, else the latest mention of that gender."""
+        for c in self.prev_vocative:
+            if self.genders[c] == gender and c != self.prev_speaker:
+                return c
+        cands: list[int] = []
+        i = bisect.bisect_left(self.starts, pos) - 1
+        subj = None
+        floor = max(pos - 2500, self.scene_start)
+        while i >= 0 and self.refs[i].start >= floor and len(cands) < 3:
+            r = self.refs[i]
+            i -= 1
+            if r.in_quote or self.genders[r.char] != gender:
+                continue
+            if subj is None and r.initial and r.start > pos - 600:
+                subj = r.char
+            if r.char not in cands:
+                cands.append(r.char)
+        if subj is not None:
+            cands.remove(subj)
+            cands.insert(0, subj)
+        if not cands:
+            return self.recent(pos, gender)
+        return cands[0]
 
     def recent(
         self, pos: int, gender: str | None, exclude: set[int] = frozenset(), window: int = 3000
@@ -178,7 +209,7 @@ def _subject_at(
         return r.char, "name", nk
     if lw in ("he", "she"):
         g = "male" if lw == "he" else "female"
-        return res.recent(pos, g), "pronoun", k + 1
+        return res.pronoun(pos, g), "pronoun", k + 1
     if w == "I" and res.narrator is not None:
         return res.narrator, "name", k + 1
     return None, "", k
@@ -216,6 +247,13 @@ def _tag_after(
         ):
             j += 1
         if j < len(toks) and toks[j][2].lower() in SPEECH_VERBS:
+            if (
+                kind == "pronoun"
+                and toks[j][2].lower() in _SAME_SPEAKER_VERBS
+                and res.prev_speaker is not None
+                and res.genders[res.prev_speaker] == res.genders[c]
+            ):
+                return res.prev_speaker, kind  # "she added": the one who spoke last goes on
             return c, kind
         return c, kind + "-beat"
     return None, ""
@@ -323,6 +361,12 @@ def attribute(
     for i, q in enumerate(quotes):
         by_par[q.paragraph].append(i)
     speakers: list = []
+    scene_start = []
+    cur = 0
+    for pi, (ps, _pe) in enumerate(paragraphs):
+        if pi in breaks:
+            cur = ps
+        scene_start.append(cur)
     # pass 1: tags and beats
     for i, q in enumerate(quotes):
         a = out[i]
@@ -339,6 +383,13 @@ def attribute(
         if a.addressees:
             a.addressee_method = "vocative"
         excl = set(a.addressees)
+        prev_q = quotes[i - 1] if i > 0 else None
+        adjacent = prev_q is not None and q.paragraph - prev_q.last_paragraph == 1
+        res.prev_speaker = out[i - 1].speaker if adjacent else None
+        res.scene_start = scene_start[q.paragraph]
+        res.prev_vocative = (
+            out[i - 1].addressees if adjacent and out[i - 1].addressee_method == "vocative" else []
+        )
         c, kind = _tag_after(text, q.end, nxt_start, res, q.start, speakers)
         if c is not None and c in excl and kind == "pronoun":
             c = res.recent(q.start, res.genders[c], exclude=excl)
@@ -353,6 +404,20 @@ def attribute(
             a.confidence = 0.9 if bkind == "name" else 0.75
             a.qtype = "explicit" if bkind == "name" else "anaphoric"
             continue
+        # a narration paragraph that ends "Then Spike said." hands the line to Spike
+        if pos_in == 0 and b is None and q.paragraph > 0 and not by_par.get(q.paragraph - 1):
+            lps, lpe = paragraphs[q.paragraph - 1]
+            lead = text[lps:lpe].rstrip()
+            if lead.endswith((":", ".", ",")) and lpe == q.start - 1 or lead.endswith(":"):
+                last = re.split(r"(?<=[.!?])\s+", lead)[-1]
+                ltoks = _tokens(last, lpe - len(last))
+                if ltoks and ltoks[-1][2].lower() in SPEECH_VERBS:
+                    lc, lk = _beat_before(text, lpe - len(last), lpe, res, speakers)
+                    if lc is not None and lc not in excl:
+                        a.speaker, a.method = lc, ("explicit-tag" if lk.startswith("name") else "pronoun-tag")
+                        a.confidence = 0.8
+                        a.qtype = "explicit" if lk.startswith("name") else "anaphoric"
+                        continue
         if pos_in > 0 and out[siblings[pos_in - 1]].speaker is not None and b is None:
             prev = out[siblings[pos_in - 1]]
             a.speaker, a.method, a.confidence, a.qtype = prev.speaker, "same-paragraph", 0.85, prev.qtype
