@@ -117,6 +117,11 @@ class LineIndex:
         i = bisect.bisect_right(self._starts, offset) - 1
         return i + 1, offset - self._starts[i] + 1
 
+    @property
+    def starts(self) -> list[int]:
+        """Offset where each line begins (line 1 at index 0), for callers walking offsets in order."""
+        return self._starts
+
 
 # --------------------------------------------------------------------------- metadata
 

@@ -38,6 +38,8 @@ def read(path: str | Path) -> Source:
     if p.suffix.lower() == ".epub":
         raise FicpressError(p, "is not an EPUB (an EPUB is a zip archive; this file is not one)")
     kind = detect.sniff_text_kind(head, p.name)
+    if kind == "html" and size > HTML_MAX:
+        read_all(p, size, HTML_MAX, "HTML")  # refuses before reading a byte more
     if kind == "binary" or (kind != "wide" and looks_binary(head)):
         raise FicpressError(p, "is a binary file, not text, HTML or EPUB")
     if kind == "html":

@@ -51,6 +51,8 @@ _PREFERRED = ("cp1252", "latin_1", "iso8859_15")
 
 _CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
 
+_FFFD_RUN = re.compile("\ufffd+")
+
 _CONTROL = bytes(range(0, 9)) + bytes(range(14, 27)) + bytes(range(28, 32))
 
 
@@ -340,8 +342,11 @@ def _finish(out: Decoded, errs: list[tuple[int, int, str]], mixed: list[tuple[in
     for c, bs, hx in errs:
         line, col = idx.line_col(c)
         damage.append(Damage("undecodable", c, c + 1, line, col, f"bytes {hx} at byte {bs} ({out.encoding})"))
-    damage.extend(find_fffd(text, idx, skip=err_starts))
-    damage.sort(key=lambda d: (d.source_start, d.kind))
+    if damage:
+        damage.extend(find_fffd(text, idx, skip=err_starts))
+        damage.sort(key=lambda d: (d.source_start, d.kind))
+    else:
+        damage = find_fffd(text, idx)  # already in text order
     out.damage = damage
     return out
 
@@ -349,20 +354,32 @@ def _finish(out: Decoded, errs: list[tuple[int, int, str]], mixed: list[tuple[in
 def find_fffd(
     text: str, idx: LineIndex | None = None, skip: set[int] | frozenset[int] = frozenset()
 ) -> list[Damage]:
-    """Every U+FFFD already in the text, one Damage per character (long runs as one)."""
+    """Every U+FFFD already in the text, one Damage per character (long runs as one).
+
+    One pass over the matches with a moving line pointer: a damaged file can
+    hold hundreds of thousands of these, so no per-match search.
+    """
     if "\ufffd" not in text:
         return []
     idx = idx or LineIndex(text)
+    starts = idx.starts
+    nlines = len(starts)
+    line = 0
     out: list[Damage] = []
-    for m in re.finditer("\ufffd+", text):
+    append = out.append
+    for m in _FFFD_RUN.finditer(text):
         s, e = m.span()
-        if e - s > FFFD_RUN_SPLIT and not (skip and any(p in skip for p in range(s, e))):
-            line, col = idx.line_col(s)
-            out.append(Damage("fffd", s, e, line, col, f"run of {e - s} U+FFFD"))
+        while line + 1 < nlines and starts[line + 1] <= s:
+            line += 1
+        base = starts[line]
+        if e - s == 1:
+            if not skip or s not in skip:
+                append(Damage("fffd", s, e, line + 1, s - base + 1))
             continue
-        for p in range(s, e):
-            if p in skip:
-                continue
-            line, col = idx.line_col(p)
-            out.append(Damage("fffd", p, p + 1, line, col))
+        if e - s > FFFD_RUN_SPLIT and not (skip and any(q in skip for q in range(s, e))):
+            append(Damage("fffd", s, e, line + 1, s - base + 1, f"run of {e - s} U+FFFD"))
+            continue
+        for q in range(s, e):
+            if not skip or q not in skip:
+                append(Damage("fffd", q, q + 1, line + 1, q - base + 1))
     return out
