@@ -316,6 +316,34 @@ EPITHETS = {
     "captain": None,
 }
 
+_SUBJECT_VERBS = {
+    "was",
+    "had",
+    "is",
+    "has",
+    "could",
+    "would",
+    "did",
+    "sat",
+    "stood",
+    "looked",
+    "felt",
+    "knew",
+    "saw",
+    "went",
+    "came",
+    "took",
+    "gave",
+    "put",
+    "ran",
+    "got",
+    "made",
+    "turned",
+    "smiled",
+    "nodded",
+    "sighed",
+}
+
 DIM_SUFFIXES = ("", "s", "ie", "y", "ey", "sie", "sy", "ster", "kins", "ers", "o")
 
 
@@ -416,7 +444,8 @@ def find_mentions(text: str, idx: TextIndex) -> list[Mention]:
     cap_mid: Counter[str] = Counter()
     cap_init: Counter[str] = Counter()
     initial_flags: list[bool] = []
-    for s, _e, w in toks:
+    init_verb: Counter[str] = Counter()  # sentence-initial and followed by a verb: "Spike sighed."
+    for ti, (s, _e, w) in enumerate(toks):
         if w[0].islower():
             lower[w] += 1
             initial_flags.append(False)
@@ -427,6 +456,10 @@ def find_mentions(text: str, idx: TextIndex) -> list[Mention]:
         base = _strip_poss(w)
         if ini:
             cap_init[base] += 1
+            if ti + 1 < len(toks) and base == w:
+                nxt = toks[ti + 1][2]
+                if nxt in SPEECH_VERBS or nxt in _SUBJECT_VERBS or (nxt.endswith("ed") and nxt.islower()):
+                    init_verb[base] += 1
         else:
             cap_mid[base] += 1
 
@@ -448,8 +481,8 @@ def find_mentions(text: str, idx: TextIndex) -> list[Mention]:
         low = lower[lw]
         if mid == 0:
             # only ever sentence-initial: a name only if the story never writes it in lower case
-            # and it is a known given name
-            return low == 0 and lw in names
+            # and it is a known given name, or a rare word that acts ("Spike sighed.")
+            return low == 0 and (lw in names or (init_verb[w] >= 1 and _zipf(lw) < 4.3))
         if low == 0:
             return True
         if mid >= 2 and low <= 2 * mid:

@@ -292,6 +292,12 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str:
     speech_near = any(w in SPEECH_VERBS for w in tag_after[:3]) or any(
         w in SPEECH_VERBS for w in tag_before[-2:]
     )
+    if (
+        tag_before
+        and tag_before[-1] in ("called", "call", "calls", "named", "titled", "entitled")
+        and len(words) < 10
+    ):
+        return "mention"  # the book was called "The Vampyr Codex"
     if before.rstrip().endswith(":") or speech_near:
         return "speech"
     glued = bool(before.strip()) and (before.rstrip()[-1:].isalnum()) and before.endswith((" ", "\t"))

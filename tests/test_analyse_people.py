@@ -1,0 +1,238 @@
+"""The people analysis: quotations, characters and aliases, speakers and addressees.
+
+Measured on the sample story against its hand annotation, on a slice of LitBank (CC BY 4.0),
+and on small texts written here for one behaviour each. Figures are printed (pytest -s).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ficpress import ingest, pipeline
+from ficpress.analyse import analyse, people
+from ficpress.analyse import evaluate as ev
+from ficpress.model import Block, Work
+
+ANNOTATION = Path(__file__).parent / "fixtures" / "analysis" / "breaking-alone.annotation.json"
+
+
+def _work(text: str) -> Work:
+    blocks = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            blocks.append(Block("paragraph", pos, pos + len(line)))
+        pos += len(line) + 1
+    return Work(text=text, blocks=blocks)
+
+
+def _said(result: dict, text: str) -> list[tuple[str, str | None]]:
+    names = {c["id"]: c["name"] for c in result["characters"]}
+    return [(text[q["start"] : q["end"]], names.get(q["speaker"])) for q in result["quotes"]]
+
+
+# --------------------------------------------------------------------------- the sample
+
+
+@pytest.fixture(scope="module")
+def sample_work(sample_path: Path) -> Work:
+    work = pipeline.load(sample_path)
+    analyse(work)
+    return work
+
+
+def test_sample_quotes_and_speakers_against_annotation(sample_work: Work, sample_path: Path) -> None:
+    ann = ev.load_annotation(ANNOTATION)
+    sc = ev.score_sample(sample_work, ingest.read(sample_path).text, ann)
+    print(
+        f"\nsample Parts 1-3: quote precision {sc.precision:.3f} recall {sc.recall:.3f} "
+        f"({sc.matched}/{sc.gold_quotes}, found {sc.found_quotes}); speaker accuracy "
+        f"{sc.speaker_accuracy:.3f} ({sc.correct}/{sc.attributed}); addressees "
+        f"{sc.addressee_correct}/{sc.addressee_total}; by type "
+        + ", ".join(f"{t} {a}/{n}" for t, (a, n) in sorted(sc.by_type.items()))
+    )
+    assert sc.recall >= 0.99, sc.missed
+    assert sc.precision >= 0.97, sc.spurious
+    assert sc.speaker_accuracy >= 0.85, "\n".join(sc.wrong)
+
+
+def test_sample_nicknames_join_their_character(sample_work: Work) -> None:
+    a = sample_work.analysis
+    assert a is not None
+    for group in (["Willow", "Red", "Wills"], ["Dawn", "Dawnie", "Nibblet", "Little Bit"]):
+        owners = [ev.which(a, n) for n in group]
+        print(f"\n{group}: {owners}")
+        assert all(len(o) == 1 for o in owners), owners
+        assert len(set.union(*owners)) == 1, owners
+    mains = ["Buffy", "Willow", "Spike", "Xander", "Anya", "Giles", "Dawn"]
+    owners = {n: ev.which(a, n) for n in mains}
+    print("main characters:", owners)
+    assert all(len(o) == 1 for o in owners.values()), owners
+    assert len({frozenset(o) for o in owners.values()}) == len(mains), "two main characters were merged"
+
+
+def test_sample_aliases_carry_evidence(sample_work: Work) -> None:
+    a = sample_work.analysis
+    assert a is not None
+    (willow,) = [c for c in a["characters"] if ev.which(a, "Red") == {c["id"]}]
+    red = next(al for al in willow["aliases"] if al["name"] == "Red")
+    assert red["evidence"], red
+    ev0 = red["evidence"][0]
+    assert ev0["rule"] and ev0["text"] and 0 <= ev0["start"] < ev0["end"] <= len(sample_work.text)
+    assert willow["gender"] == "female"
+    spike = next(c for c in a["characters"] if c["name"] == "Spike")
+    assert spike["gender"] == "male"
+
+
+def test_sample_output_contract(sample_work: Work) -> None:
+    a = sample_work.analysis
+    assert a is not None
+    ids = {c["id"] for c in a["characters"]}
+    assert {"characters", "mentions", "quotes"} <= set(a)
+    text = sample_work.text
+    for q in a["quotes"]:
+        assert 0 <= q["start"] < q["end"] <= len(text)
+        assert q["speaker"] is None or q["speaker"] in ids
+        assert set(q["addressees"]) <= ids
+        assert (
+            0.0 <= q["confidence"] <= 1.0
+            and q["method"]
+            and q["type"] in ("explicit", "anaphoric", "implicit")
+        )
+    for m in a["mentions"]:
+        assert m["character"] in ids and 0 <= m["start"] < m["end"] <= len(text)
+    starts = [q["start"] for q in a["quotes"]]
+    assert starts == sorted(starts)
+
+
+# --------------------------------------------------------------------------- LitBank slice
+
+
+def test_litbank_slice(corpus_dir: Path) -> None:
+    """20 LitBank excerpts (CC BY 4.0): floors below today's figures, so a regression fails."""
+    total = ev.LitBankScore()
+    for doc in ev.load_litbank(corpus_dir / "litbank", limit=20):
+        total.add(ev.score_litbank(doc, people(doc.text, paragraphs=doc.paragraphs)))
+    print(
+        f"\nLitBank 20 excerpts: quote precision {total.precision:.3f} recall {total.recall:.3f}; "
+        f"speaker accuracy {total.speaker_accuracy:.3f} ({total.correct}/{total.attributed}); "
+        f"character recall {total.char_recall:.3f}, purity {total.purity:.3f}; by type "
+        + ", ".join(f"{t} {a}/{n}" for t, (a, n) in sorted(total.by_type.items()))
+    )
+    assert total.recall >= 0.95
+    assert total.precision >= 0.93
+    assert total.speaker_accuracy >= 0.50
+    ok, n = total.by_type["explicit"]
+    assert ok / n >= 0.80
+
+
+# --------------------------------------------------------------------------- one behaviour each
+
+
+def test_quotative_split_gives_two_quotes_one_speaker() -> None:
+    text = "Willow looked up.\n\u201cI found it,\u201d said Willow, \u201cthe spell we need.\u201d\n"
+    r = people(text)
+    said = _said(r, text)
+    assert [s for s, _ in said] == ["\u201cI found it,\u201d", "\u201cthe spell we need.\u201d"]
+    assert [n for _, n in said] == ["Willow", "Willow"]
+    assert {q["method"] for q in r["quotes"]} <= {"explicit-tag", "same-paragraph"}
+
+
+def test_multi_paragraph_speech_is_one_quote() -> None:
+    text = (
+        "Giles cleaned his glasses.\n"
+        "\u201cThe prophecy is older than the Council. It speaks of a key and of a girl who will keep it.\n"
+        "\u201cNo one has read it whole since the fire, and I fear what we shall find.\u201d\n"
+        "Buffy frowned.\n"
+    )
+    r = people(text)
+    assert len(r["quotes"]) == 1
+    q = r["quotes"][0]
+    assert text[q["start"] : q["end"]].endswith("find.\u201d")
+    assert q["last_paragraph"] == q["paragraph"] + 1
+
+
+def test_scare_quotes_and_titles_are_not_speech() -> None:
+    text = (
+        'Giles had them all "flummoxed" as he put it, and the book was called "The Vampyr Codex" by its owner.\n'
+        '"We have to go now," Buffy said.\n'
+    )
+    r = people(text)
+    said = _said(r, text)
+    assert said == [('"We have to go now,"', "Buffy")]
+
+
+def test_straight_quotes_and_tags_of_every_shape() -> None:
+    text = (
+        "Spike sat beside Willow on the couch. He put his arm around her.\n"
+        "Willow rubbed her eyes. She was tired.\n"
+        '"You should sleep," he said quietly.\n'
+        '"Not yet," replied Willow.\n'
+        'Spike sighed. "Stubborn witch."\n'
+        '"I heard that."\n'
+        '"You were meant to."\n'
+    )
+    r = people(text)
+    said = _said(r, text)
+    assert [n for _, n in said] == ["Spike", "Willow", "Spike", "Willow", "Spike"]
+    methods = [q["method"] for q in r["quotes"]]
+    assert methods[:3] == ["pronoun-tag", "explicit-tag", "action-beat"]
+    assert methods[3:] == ["alternation", "alternation"]
+    spike = next(c["id"] for c in r["characters"] if c["name"] == "Spike")
+    willow = next(c["id"] for c in r["characters"] if c["name"] == "Willow")
+    assert r["quotes"][0]["addressees"] == [willow]
+    assert r["quotes"][1]["addressees"] == [spike]
+
+
+def test_vocative_names_the_addressee_and_teaches_a_nickname() -> None:
+    text = (
+        "Willow Rosenberg sat down beside Spike and Buffy. Willow opened her book; Willow was tired.\n"
+        "Willow read. Willow yawned. Willow read on.\n"
+        '"Hey, Red," Spike said.\n'
+        '"Hi," Willow answered.\n'
+        '"You look tired, Red."\n'
+        '"Research," Willow said.\n'
+        'Buffy laughed. "Red suits you."\n'
+        '"Go to bed, Red," Spike said.\n'
+    )
+    r = people(text)
+    (willow,) = [c for c in r["characters"] if ev.which(r, "Willow Rosenberg") == {c["id"]}]
+    red = next(a for a in willow["aliases"] if a["name"] == "Red")
+    assert red["evidence"] and red["evidence"][0]["rule"] in (
+        "vocative-addressee",
+        "name-parts",
+        "diminutive",
+    )
+    assert r["quotes"][0]["addressees"] == [willow["id"]]
+    assert r["quotes"][0]["addressee_method"] == "vocative"
+
+
+def test_diminutives_by_table_and_by_clipping() -> None:
+    text = (
+        "William Dobbs came home. William sat down with Dawn. Bill laughed, and Dawn laughed too.\n"
+        "Later Dawnie smiled at Bill and Dawn went to bed. Dawn said goodnight to William.\n"
+    )
+    r = people(text)
+    assert ev.which(r, "Bill") == ev.which(r, "William Dobbs") != set()
+    assert ev.which(r, "Dawnie") == ev.which(r, "Dawn") != set()
+    assert ev.which(r, "Dawn") != ev.which(r, "Bill")
+
+
+def test_dash_dialogue() -> None:
+    text = "\n".join(
+        [
+            "Stephen stood at the parapet.",
+            "\u2014 Come up, Kinch, he said. Come up at once.",
+            "\u2014 Why should I? Stephen asked.",
+            "\u2014 Because the water is cold.",
+            "Mulligan laughed.",
+        ]
+    )
+    r = people(text)
+    quotes = [text[q["start"] : q["end"]] for q in r["quotes"]]
+    assert quotes[0].startswith("\u2014 Come up, Kinch")
+    assert "he said" not in quotes[0]
+    assert "Come up at once." in quotes[1]
+    assert any(q.startswith("\u2014 Because") for q in quotes)
