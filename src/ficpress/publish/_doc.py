@@ -10,6 +10,7 @@ Markdown and text; each writer only spells the tree in its own syntax.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from bisect import bisect_left
@@ -194,6 +195,7 @@ def build(work: Work, *, notes: str = "show", review: bool = False) -> Document:
     """Turn the standoff model into the reading tree; `review` marks repairs that need review."""
     if notes not in NOTES_MODES:
         raise ValueError(f"notes must be one of {', '.join(NOTES_MODES)}, not {notes!r}")
+    work = _clipped(work)
     text = work.text
     meta = work.meta
     title = " ".join(clean(meta.title).split()) or "Untitled"
@@ -291,6 +293,36 @@ def _shown_as_note(work: Work, text: str) -> bool:
             if n and x and (n in x or x in n):
                 return True
     return False
+
+
+def _clipped(work: Work) -> Work:
+    """A copy whose offsets all lie inside the text, so no stage's slip can crash a writer."""
+    n = len(work.text)
+
+    def cl(x: Any) -> int:
+        try:
+            return min(max(int(x), 0), n)
+        except (TypeError, ValueError):
+            return 0
+
+    def fix(obj: Any) -> Any:
+        a, b = cl(obj.start), cl(obj.end)
+        return dataclasses.replace(obj, start=a, end=max(a, b))
+
+    chapters = []
+    for c in work.chapters:
+        c = fix(c)
+        hs, he = c.heading_start, c.heading_end
+        if hs is not None and he is not None:
+            c = dataclasses.replace(c, heading_start=cl(hs), heading_end=cl(he))
+        chapters.append(c)
+    return dataclasses.replace(
+        work,
+        blocks=[fix(b) for b in work.blocks],
+        spans=[fix(s) for s in work.spans],
+        chapters=chapters,
+        repairs=[fix(r) for r in work.repairs],
+    )
 
 
 def _tidy_breaks(items: list[Item]) -> list[Item]:
@@ -465,7 +497,9 @@ class _Inliner:
         if sp.kind not in DELIMITED_KINDS:
             return a, b, []
         ranges = [sp.attrs.get("open"), sp.attrs.get("close")]
-        if all(isinstance(r, list | tuple) and len(r) == 2 for r in ranges):
+        if all(
+            isinstance(r, list | tuple) and len(r) == 2 and all(isinstance(x, int) for x in r) for r in ranges
+        ):
             # the structure stage said exactly where the typed markers are
             hide = [(int(r[0]), int(r[1])) for r in ranges if int(r[1]) > int(r[0])]  # type: ignore[index]
             inner = [h for h in hide if a <= h[0] and h[1] <= b]

@@ -99,7 +99,7 @@ def _add(z: zipfile.ZipFile, name: str, content: str, compress: int = zipfile.ZI
     info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
     info.compress_type = compress
     info.external_attr = 0o644 << 16
-    z.writestr(info, content.encode("utf-8"))
+    z.writestr(info, clean(content).encode("utf-8"))
 
 
 _CONTAINER = """<?xml version="1.0" encoding="utf-8"?>

@@ -12,7 +12,7 @@ from html import escape
 
 from ficpress.model import Work
 from ficpress.publish import _xhtml as X
-from ficpress.publish._doc import Document, build, subjects
+from ficpress.publish._doc import Document, build, clean, subjects
 
 _EXTRA_CSS = """
 body { max-width: 38em; margin: 0 auto; padding: 0 1em 4em; }
@@ -85,4 +85,4 @@ def render_doc(doc: Document, *, review: bool = True) -> bytes:
             " hover over one to see what the file had there.</p></footer>"
         )
     body.append("</body>\n</html>\n")
-    return ("\n".join(head + body)).encode("utf-8")
+    return clean("\n".join(head + body)).encode("utf-8")

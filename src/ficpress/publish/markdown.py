@@ -10,7 +10,7 @@ import json
 import re
 
 from ficpress.model import Work
-from ficpress.publish._doc import Document, Inline, Item, Line, build, meta_rows, subjects
+from ficpress.publish._doc import Document, Inline, Item, Line, build, clean, meta_rows, subjects
 
 _MARK = {
     "emphasis": ("*", "*"),
@@ -128,4 +128,4 @@ def render_doc(doc: Document) -> bytes:
             out += [f"> **{n.label}:** " + _text(" ".join(n.text.split())), ""]
         for en in doc.end_notes:
             out += [_quote(en.item, f"**{en.item.label} ({_text(en.where)}):**"), ""]
-    return ("\n".join(out).rstrip() + "\n").encode("utf-8")
+    return (clean("\n".join(out)).rstrip() + "\n").encode("utf-8")

@@ -8,7 +8,7 @@ fan fiction already know; verse is indented so it stands apart from prose.
 from __future__ import annotations
 
 from ficpress.model import Work
-from ficpress.publish._doc import Document, Inline, Item, Line, build, meta_rows
+from ficpress.publish._doc import Document, Inline, Item, Line, build, clean, meta_rows
 
 _MARK = {"emphasis": "*", "thought": "*", "telepathy": ":", "strong": "**", "underline": "_"}
 
@@ -85,4 +85,4 @@ def render_doc(doc: Document) -> bytes:
         out.append("\n" + _underline("Notes", "-"))
         out.extend(f"[{n.label}] {n.text.strip()}" for n in doc.work_notes)
         out.extend(_note(en.item, f"{en.item.label}, {en.where}") for en in doc.end_notes)
-    return ("\n\n".join(out).strip() + "\n").encode("utf-8")
+    return (clean("\n\n".join(out)).strip() + "\n").encode("utf-8")
