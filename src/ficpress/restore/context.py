@@ -210,12 +210,13 @@ class ContextModel:
             for c, s in shares.items():
                 out[c] = out.get(c, 0.0) + a * s
             w *= 1.0 - lam
-            if w < 1e-6:
+            if w < 2e-3:
                 break
-        if w >= 1e-6:
+        if w >= 2e-3:
             for c, s in self.prior.items():
                 out[c] = out.get(c, 0.0) + w * s
-        return out
+        # what cannot matter is dropped here, so everything downstream handles few candidates
+        return {c: p for c, p in out.items() if p >= 1e-5}
 
 
 STATES = "0dsb"  # quote state index (bit 1 double open, bit 2 single open) -> key prefix

@@ -28,7 +28,7 @@ STRAY_CLOSE = 0.3  # a closing double quote with none open
 CLOSE_SINGLE = 0.7  # ’ while a single quote is open and no letter follows: closes it
 END_OPEN_D = 0.5  # paragraph ends inside a double quote (dialogue running on)
 END_OPEN_S = 0.3
-CONFIDENT = 0.995
+CONFIDENT = 0.98
 
 Emit = Callable[[Any, int], list[tuple[str, float]]]
 
@@ -73,6 +73,7 @@ def _end_weight(state: int) -> float:
 
 def settle(text: str, sites: list[Any], emit: Emit) -> None:
     """Choose one candidate per site; sets `site.candidates`, `site.choice` and `site.confidence`."""
+    intact = any(q in text for q in _QUOTES)
     i = 0
     n = len(sites)
     while i < n:
@@ -82,46 +83,59 @@ def settle(text: str, sites: list[Any], emit: Emit) -> None:
         j = i
         while j < n and sites[j].start < line_end:
             j += 1
-        _paragraph(text, sites[i:j], emit, line_end)
+        _paragraph(text, sites[i:j], emit, line_end, intact)
         i = j
 
 
-def _paragraph(text: str, para: list[Any], emit: Emit, line_end: int) -> None:
-    line_start = text.rfind("\n", 0, para[0].start) + 1
+@lru_cache(maxsize=8192)
+def _greedy(state: int, cand: str, closable: bool) -> tuple[int, float]:
+    return max(_step(state, cand, closable), key=lambda x: x[1])
+
+
+def _paragraph(text: str, para: list[Any], emit: Emit, line_end: int, intact: bool) -> None:
     # events: damaged sites plus the intact quote marks between them
-    events: list[Any] = []
-    pos = line_start
-    closable: list[bool] = []
-    for s in para:
-        for m in _INTACT.finditer(text, pos, s.start):
+    if intact:
+        events: list[Any] = []
+        closable: list[bool] = []
+        pos = text.rfind("\n", 0, para[0].start) + 1
+        for s in para:
+            for m in _INTACT.finditer(text, pos, s.start):
+                events.append(m.group())
+                closable.append(not text[m.end() : m.end() + 1].isalpha())
+            events.append(s)
+            closable.append(not text[s.end : s.end + 1].isalpha())
+            pos = s.end
+        for m in _INTACT.finditer(text, pos, line_end):
             events.append(m.group())
             closable.append(not text[m.end() : m.end() + 1].isalpha())
-        events.append(s)
-        closable.append(not text[s.end : s.end + 1].isalpha())
-        pos = s.end
-    for m in _INTACT.finditer(text, pos, line_end):
-        events.append(m.group())
-        closable.append(not text[m.end() : m.end() + 1].isalpha())
+    else:
+        events = para
+        closable = [not text[s.end : s.end + 1].isalpha() for s in para]
 
     # greedy pass: one emission per site, in the state the previous choices leave
     state = 0
     sure = True
     for ev, cl in zip(events, closable, strict=True):
         if isinstance(ev, str):
-            cands = [(ev, 1.0)]
+            top = ev
         else:
             cands = emit(ev, state)
             ev.candidates = cands
-            ev.choice, ev.confidence = cands[0]
-            if ev.confidence < CONFIDENT and any(ch in _QUOTES for c, _ in cands[:3] for ch in c):
+            top, conf = cands[0]
+            ev.choice = top
+            ev.confidence = conf
+            if sure and conf < CONFIDENT and _unsure_quote(cands):
                 sure = False
-        best = max(_step(state, cands[0][0], cl), key=lambda x: x[1])
-        if best[1] < 0.5:
+        state, w = _greedy(state, top, cl)
+        if w < 0.5:
             sure = False
-        state = best[0]
     if sure and _end_weight(state) >= 0.5:
         return
     _forward_backward(events, closable, emit)
+
+
+def _unsure_quote(cands: list[tuple[str, float]]) -> bool:
+    return any(ch in _QUOTES for c, _ in cands[:3] for ch in c)
 
 
 def _forward_backward(events: list[Any], closable: list[bool], emit: Emit) -> None:
