@@ -8,8 +8,8 @@ lone surrogates. The reading view must clip, skip or escape, never fail.
 from __future__ import annotations
 
 import io
-import os
 import json
+import os
 import zipfile
 
 from hypothesis import HealthCheck, given, settings
@@ -97,7 +97,11 @@ def works(draw) -> Work:
     return Work(meta=meta, text=text, blocks=blocks, spans=spans, chapters=chapters, repairs=repairs)
 
 
-@settings(max_examples=int(os.environ.get("FICPRESS_FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("FICPRESS_FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(works(), st.sampled_from(["show", "end", "omit"]))
 def test_any_work_renders_to_well_formed_outputs(work: Work, notes: str) -> None:
     out = publish.render_many(work, publish.FORMATS, notes=notes)
