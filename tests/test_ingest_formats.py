@@ -319,3 +319,32 @@ def test_structured_sources_flow_through_the_pipeline(name: str) -> None:
         sum(b.kind == "note" for b in work.blocks) >= sum(b.kind == "note" for b in src.blocks) > 0
         or name == "story.md"
     )
+
+
+def test_inspect_json_prints_meta_and_chapters() -> None:
+    import json
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    res = subprocess.run(
+        [sys.executable, "-m", "ficpress.cli", "inspect", "--json", str(ING / "ao3-download-2021.html")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert set(data) == {"meta", "chapters"}
+    assert data["meta"]["title"] == "The Quiet Hours"
+    assert data["meta"]["relationships"][0] == {
+        "raw": "Rupert Giles/Jenny Calendar",
+        "kind": "romantic",
+        "members": ["Jenny Calendar", "Rupert Giles"],
+    }
+    assert data["meta"]["chapters_expected"] == 5 and data["meta"]["source"]["work_id"] == "23456789"
+    assert [c["title"] for c in data["chapters"]] == ["Chapter 1: Midnight", "Chapter 2", "Chapter 3: Dawn"]
+    assert [c["scene_breaks"] for c in data["chapters"]] == [1, 1, 1]
+    assert data["chapters"][1]["summary"] == "Tea, and an argument about filing."

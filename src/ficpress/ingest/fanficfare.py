@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ficpress.ingest.decode import Decoded
-from ficpress.ingest.markup import ChapterPart, Item, WorkParts, assemble, collect_items, text_of
+from ficpress.ingest.markup import ChapterPart, Item, WorkParts, assemble, collect_items, file_level, text_of
 from ficpress.ingest.text import HEADER_LABELS, apply_header, decoding_raw, source_info
 from ficpress.model import Source, WorkMeta
 
@@ -255,7 +255,7 @@ def read_fff_txt(path: Path, decoded: Decoded) -> Source:
     for ch in parts.chapters:
         # html2text puts one blank line between paragraphs: only longer runs are breaks
         ch.items = _collapse_blank(ch.items)
-    src = assemble(parts, str(path), [d for d in decoded.damage if d.kind == "mixed-encoding"])
+    src = assemble(parts, str(path), file_level(decoded.damage))
     return src
 
 

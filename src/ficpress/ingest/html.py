@@ -22,7 +22,15 @@ from lxml import html as lxml_html
 
 from ficpress.errors import FicpressError
 from ficpress.ingest.decode import Decoded, decode_bytes
-from ficpress.ingest.markup import UNDECODABLE, ChapterPart, WorkParts, assemble, collect_items, text_of
+from ficpress.ingest.markup import (
+    UNDECODABLE,
+    ChapterPart,
+    WorkParts,
+    assemble,
+    collect_items,
+    file_level,
+    text_of,
+)
 from ficpress.ingest.text import decoding_raw, source_info
 from ficpress.model import Damage, Source, WorkMeta
 
@@ -202,9 +210,7 @@ def read_tree(path: Path, root: Any, kind: str, dec: Decoded | None) -> Source:
         parts = fanficfare.parse_html(root, meta)
     else:
         parts = parse_generic(root, meta)
-    extra: list[Damage] = []
-    if dec is not None:
-        extra = [Damage(d.kind, 0, 0, 1, 1, d.detail) for d in dec.damage if d.kind == "mixed-encoding"]
+    extra: list[Damage] = file_level(dec.damage) if dec is not None else []
     src = assemble(parts, str(path), extra)
     _require_story(path, src)
     return src

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ficpress.ingest.decode import Decoded
 from ficpress.ingest.html import parse_html_text, split_by_headings
-from ficpress.ingest.markup import assemble, collect_items
+from ficpress.ingest.markup import assemble, collect_items, file_level
 from ficpress.ingest.text import HEADER_LABELS, apply_header, decoding_raw, source_info
 from ficpress.model import Source, WorkMeta
 
@@ -66,4 +66,4 @@ def read_markdown(path: Path, decoded: Decoded) -> Source:
     if not meta.title:
         meta.title = path.stem
         meta.title_confidence = 0.2
-    return assemble(parts, str(path), [d for d in decoded.damage if d.kind == "mixed-encoding"])
+    return assemble(parts, str(path), file_level(decoded.damage))

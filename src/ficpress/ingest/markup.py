@@ -705,6 +705,19 @@ def assemble(parts: WorkParts, path: str, damage_extra: list[Damage] | None = No
     )
 
 
+def file_level(damage: list[Damage]) -> list[Damage]:
+    """Decoding damage that concerns the file as a whole ("mixed-encoding"), pinned to offset 0.
+
+    Structured sources assemble their own text, so a file offset would point at
+    the wrong place; the file's line goes into the detail instead.
+    """
+    return [
+        Damage(d.kind, 0, 0, 1, 1, f"{d.detail} (file line {d.line})".strip())
+        for d in damage
+        if d.kind == "mixed-encoding"
+    ]
+
+
 def _damage_in(text: str) -> list[Damage]:
     from ficpress.ingest.decode import find_fffd
 
