@@ -181,6 +181,19 @@ def _opf(doc: Document, book_id: str, files: list[tuple[str, str, str, str]]) ->
         if s.position:
             md.append(f'<meta refines="#series{i}" property="group-position">{int(s.position)}</meta>')
     md.append(f'<meta property="dcterms:modified">{modified()}</meta>')
+    # Accessibility metadata (schema.org, a reserved prefix in EPUB 3): text only, navigable, no hazards.
+    md.extend(
+        [
+            '<meta property="schema:accessMode">textual</meta>',
+            '<meta property="schema:accessModeSufficient">textual</meta>',
+            '<meta property="schema:accessibilityFeature">structuralNavigation</meta>',
+            '<meta property="schema:accessibilityFeature">tableOfContents</meta>',
+            '<meta property="schema:accessibilityFeature">readingOrder</meta>',
+            '<meta property="schema:accessibilityHazard">none</meta>',
+            '<meta property="schema:accessibilitySummary">Text with chapter navigation; thoughts, notes and'
+            " scene breaks are marked semantically.</meta>",
+        ]
+    )
     manifest = [
         '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>',
         '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>',
