@@ -348,3 +348,28 @@ def test_inspect_json_prints_meta_and_chapters() -> None:
     assert [c["title"] for c in data["chapters"]] == ["Chapter 1: Midnight", "Chapter 2", "Chapter 3: Dawn"]
     assert [c["scene_breaks"] for c in data["chapters"]] == [1, 1, 1]
     assert data["chapters"][1]["summary"] == "Tea, and an argument about filing."
+
+
+def test_epub_made_by_real_calibre_reads_like_its_html() -> None:
+    """ao3-calibre-real.epub is calibre 6.13's conversion of the 2021 HTML fixture with AO3's options:
+    classes renamed (every `p` became `message`, the chapter `h2` became `toc-heading`), files split."""
+    epub = ingest.read(ING / "ao3-calibre-real.epub")
+    html = ingest.read(ING / "ao3-download-2021.html")
+    assert epub.meta.source.kind == "ao3-epub"
+    assert epub.text == html.text
+    assert [(b.kind, b.start, b.end, b.attrs.get("role")) for b in epub.blocks] == [
+        (b.kind, b.start, b.end, b.attrs.get("role")) for b in html.blocks
+    ]
+    assert _titles(epub) == _titles(html) == ["Chapter 1: Midnight", "Chapter 2", "Chapter 3: Dawn"]
+    assert epub.meta.authors == ["paperlanterns", "inkwell"]  # the byline, though dc:creator is one string
+    assert epub.meta.updated == epub.meta.raw["opf_date"] == "2021-01-05"
+    for field in (
+        "title",
+        "fandoms",
+        "characters",
+        "rating",
+        "words",
+        "chapters_posted",
+        "chapters_expected",
+    ):
+        assert getattr(epub.meta, field) == getattr(html.meta, field), field
