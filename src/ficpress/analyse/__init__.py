@@ -60,6 +60,7 @@ def people(
 
     refs = _refs(chars)
     _epithets(text, chars, refs, idx)
+    refs += _subject_pronouns(text, refs, [c.gender for c in chars], idx, paras, breaks)
     res = sp.Resolver(refs, [c.gender for c in chars], _index_of(chars, narrator))
     atts = sp.attribute(text, paras, speech, res, breaks)
     # nicknames the story teaches: a term of address used for one person, line after line
@@ -67,6 +68,7 @@ def people(
         chars = [c for c in chars if c.mentions]
         refs = _refs(chars)
         _epithets(text, chars, refs, idx)
+        refs += _subject_pronouns(text, refs, [c.gender for c in chars], idx, paras, breaks)
         res = sp.Resolver(refs, [c.gender for c in chars], _index_of(chars, narrator))
         atts = sp.attribute(text, paras, speech, res, breaks)
     return _output(text, chars, speech, atts, refs)
@@ -86,6 +88,54 @@ def _breaks(text: str, paras: list[tuple[int, int]], blocks: list | None) -> set
         gap = text[paras[i - 1][1] : paras[i][0]]
         if gap.count("\n") >= 2:
             out.add(i)
+    return out
+
+
+_SUBJ_PRON = re.compile(r"\b(He|She)\b")
+
+
+def _subject_pronouns(
+    text: str,
+    refs: list[sp.Ref],
+    genders: list[str | None],
+    idx: ch.TextIndex,
+    paras: list[tuple[int, int]],
+    breaks: set[int],
+) -> list[sp.Ref]:
+    """'She went to the fire.': a sentence-initial he/she in the narration continues the last subject
+    of that gender, so later tags can follow the chain."""
+    import bisect
+
+    events: list[tuple[int, int, int, str]] = []  # (pos, end, char or -1, gender or pronoun)
+    for r in refs:
+        if not r.in_quote and r.kind != "pronoun" and genders[r.char] in ("male", "female"):
+            events.append((r.start, r.end, r.char, "init" if r.initial else "mid"))
+    for m in _SUBJ_PRON.finditer(text):
+        s = m.start()
+        if idx.in_quote(s) >= 0:
+            continue
+        pi = idx.paragraph_of(s)
+        if ch._is_initial(text, s, paras[pi][0] if paras else 0):
+            events.append((s, m.end(), -1, "male" if m.group(1) == "He" else "female"))
+    events.sort()
+    starts = [p[0] for p in paras]
+    focus: dict[str, int] = {}
+    last_par = -1
+    out = []
+    for s, e, c, what in events:
+        pi = max(0, bisect.bisect_right(starts, s) - 1)
+        if pi != last_par:
+            if any(b in breaks for b in range(last_par + 1, pi + 1)):
+                focus.clear()
+            last_par = pi
+        if c >= 0:
+            g = genders[c]
+            if what == "init" or g not in focus:
+                focus[g] = c  # type: ignore[index]
+            continue
+        target = focus.get(what)
+        if target is not None:
+            out.append(sp.Ref(s, e, target, "pronoun", False, True))
     return out
 
 

@@ -373,6 +373,34 @@ def given_names() -> frozenset[str]:
 
 
 @cache
+def _census_first_names() -> dict[str, tuple[float, float]]:
+    """First name -> (male %, female %) from the 1990 US Census lists the `names` package ships (MIT)."""
+    from importlib import resources
+
+    out: dict[str, list[float]] = {}
+    for i, fname in enumerate(("dist.male.first", "dist.female.first")):
+        try:
+            text = resources.files("names").joinpath(fname).read_text("utf-8")
+        except (FileNotFoundError, ModuleNotFoundError):  # pragma: no cover - package always installed
+            continue
+        for line in text.splitlines():
+            parts = line.split()
+            if len(parts) >= 2:
+                out.setdefault(parts[0].lower(), [0.0, 0.0])[i] = float(parts[1])
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def name_gender(first: str) -> str | None:
+    """'female' for Mary, 'male' for John; None when the census lists do not clearly say."""
+    m, f = _census_first_names().get(first.lower(), (0.0, 0.0))
+    if m > 5 * f and m > 0:
+        return "male"
+    if f > 5 * m and f > 0:
+        return "female"
+    return None
+
+
+@cache
 def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
@@ -777,6 +805,13 @@ def assign_gender(chars: list[Character], text: str, idx: TextIndex) -> None:
                         male += 1
                     else:
                         female += 1
+        # what the first name usually is counts as one and a half pronouns
+        firsts = Counter(m.parts[0] for m in c.mentions if m.kind == "name" and m.parts and not m.honorific)
+        prior = name_gender(firsts.most_common(1)[0][0]) if firsts else None
+        if prior == "male":
+            male += 1.5
+        elif prior == "female":
+            female += 1.5
         total = male + female
         if total >= 1 and max(male, female) / total >= 0.65:
             c.gender = "male" if male > female else "female"

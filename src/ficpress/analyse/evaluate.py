@@ -194,6 +194,23 @@ _OPENERS = {"\u201c", "\u2018", "(", "[", "{"}
 _CLOSERS = {"\u201d", "\u2019"}
 
 
+JOIN_AFTER_TAG = True
+_CLOSE_TOKENS = {"\u201d", "\u2019"}
+
+
+def _ends_with_tag(prev: list[str], q_marks: set[str]) -> bool:
+    """A sentence that closes a quotation and then names its speaker: '..." said Curtis.'"""
+    if not prev or prev[-1] not in (".", ",", ";"):
+        return False
+    close = max((i for i, t in enumerate(prev) if t in _CLOSE_TOKENS or t in q_marks), default=-1)
+    if close < 1 or close >= len(prev) - 2:
+        return False
+    tail = [t.lower() for t in prev[close + 1 : -1]]
+    from ficpress.analyse.lexicon import SPEECH_VERBS
+
+    return 1 <= len(tail) <= 6 and any(t in SPEECH_VERBS for t in tail)
+
+
 def _detok(
     sentences: list[list[str]],
 ) -> tuple[str, list[tuple[int, int]], list[list[int]], list[tuple[int, int]]]:
@@ -219,6 +236,8 @@ def _detok(
     for si, toks in enumerate(sentences):
         first = toks[0] if toks else ""
         opens = first in ("\u201c", "\u2018", "--", "\u2014") or first in q_marks
+        if si > 0 and opens and JOIN_AFTER_TAG and _ends_with_tag(sentences[si - 1], q_marks):
+            opens = False  # '"...," said Curtis. "It must be..."': the same speaker goes on
         if si > 0 and opens:
             paragraphs.append((par_start, pos))
             parts.append("\n")

@@ -130,6 +130,8 @@ class Resolver:
         self.prev_speaker: int | None = None  # speaker of the line in the paragraph before
         self.prev_vocative: list[int] = []  # whom that line addressed by name
         self.scene_start = 0  # pronouns do not reach back past a scene break
+        self.prev_named = False  # the line before was tagged with its speaker's name
+        self.participants: set[int] = set()  # who spoke or was addressed in the last turns
         self.counts: dict[int, int] = {}
         for r in self.refs:
             self.counts[r.char] = self.counts.get(r.char, 0) + 1
@@ -155,7 +157,7 @@ class Resolver:
         while i >= 0 and self.refs[i].start >= floor and len(cands) < 3:
             r = self.refs[i]
             i -= 1
-            if r.in_quote or self.genders[r.char] != gender:
+            if r.in_quote or self.genders[r.char] != gender or r.char == self.narrator:
                 continue
             if subj is None and r.initial and r.start > pos - 600:
                 subj = r.char
@@ -166,6 +168,11 @@ class Resolver:
             cands.insert(0, subj)
         if not cands:
             return self.recent(pos, gender)
+        # after a line tagged with a name, "she said" in the next paragraph is the other woman in the talk
+        if cands[0] == self.prev_speaker and self.prev_named:
+            for c in cands[1:]:
+                if c in self.participants:
+                    return c
         return cands[0]
 
     def recent(
@@ -177,7 +184,7 @@ class Resolver:
         while i >= 0 and self.refs[i].start > pos - window:
             r = self.refs[i]
             i -= 1
-            if r.in_quote or r.char in exclude:
+            if r.in_quote or r.char in exclude or (gender is not None and r.char == self.narrator):
                 continue
             g = self.genders[r.char]
             if gender is None or g == gender:
@@ -200,7 +207,7 @@ def _subject_at(
     s, e, w = toks[k]
     lw = w.lower()
     refs = res.at(s, e + 1)
-    refs = [r for r in refs if r.start >= s - 4]
+    refs = [r for r in refs if r.start >= s - 4 and not (r.kind == "pronoun" and r.char != res.narrator)]
     if refs:
         r = refs[0]
         nk = k
@@ -386,6 +393,10 @@ def attribute(
         prev_q = quotes[i - 1] if i > 0 else None
         adjacent = prev_q is not None and q.paragraph - prev_q.last_paragraph == 1
         res.prev_speaker = out[i - 1].speaker if adjacent else None
+        res.prev_named = adjacent and out[i - 1].method == "explicit-tag"
+        res.participants = {
+            x for j in range(max(0, i - 4), i) for x in [out[j].speaker, *out[j].addressees] if x is not None
+        }
         res.scene_start = scene_start[q.paragraph]
         res.prev_vocative = (
             out[i - 1].addressees if adjacent and out[i - 1].addressee_method == "vocative" else []
@@ -412,7 +423,20 @@ def attribute(
                 last = re.split(r"(?<=[.!?])\s+", lead)[-1]
                 ltoks = _tokens(last, lpe - len(last))
                 if ltoks and ltoks[-1][2].lower() in SPEECH_VERBS:
-                    lc, lk = _beat_before(text, lpe - len(last), lpe, res, speakers)
+                    lc, lk = None, ""
+                    if len(ltoks) >= 2:  # "... and then Spike said."
+                        near = [r for r in res.at(ltoks[-2][0], ltoks[-2][1]) if r.kind != "pronoun"]
+                        if near:
+                            lc, lk = near[0].char, "name"
+                        elif ltoks[-2][2].lower() in ("he", "she"):
+                            lc, lk = (
+                                res.pronoun(
+                                    ltoks[-2][0], "male" if ltoks[-2][2].lower() == "he" else "female"
+                                ),
+                                "pronoun",
+                            )
+                    if lc is None:
+                        lc, lk = _beat_before(text, lpe - len(last), lpe, res, speakers)
                     if lc is not None and lc not in excl:
                         a.speaker, a.method = lc, ("explicit-tag" if lk.startswith("name") else "pronoun-tag")
                         a.confidence = 0.8
