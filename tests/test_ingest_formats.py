@@ -373,3 +373,37 @@ def test_epub_made_by_real_calibre_reads_like_its_html() -> None:
         "chapters_expected",
     ):
         assert getattr(epub.meta, field) == getattr(html.meta, field), field
+
+
+def test_generic_html_with_declared_code_page_and_a_bad_byte(tmp_path: Path) -> None:
+    page = (
+        '<html><head><meta charset="windows-1252"><title>Rain Song</title><meta name="author" content="Lark">'
+        "</head><body><h1>Rain Song</h1><p>A/N: for my sister.</p><h2>Chapter One</h2>"
+        "<p>\u201cIt\u2019s raining,\u201d she said.</p><p>&nbsp;</p><p>Caf\u00e9 lights.</p>"
+        "<h2>Chapter Two</h2><p>Drip.</p><p align=center>* * *</p><p>Drop.</p></body></html>"
+    )
+    p = tmp_path / "page.htm"
+    p.write_bytes(page.encode("cp1252").replace(b"Drip.", b"Dr\x81ip."))
+    src = ingest.read(p)
+    _check_offsets(src)
+    assert src.meta.source.kind == "html" and src.meta.source.encoding == "cp1252"
+    assert (src.meta.title, src.meta.authors) == ("Rain Song", ["Lark"])
+    assert _titles(src) == ["Chapter One", "Chapter Two"]
+    assert "\u201cIt\u2019s raining,\u201d she said." in src.text
+    assert _blocks(src, "note", role="head") == ["A/N: for my sister."]
+    assert [b.attrs["glyph"] for b in src.blocks if b.kind == "scene_break"] == ["", "* * *"]
+    (bad,) = [d for d in src.damage if d.kind == "undecodable"]
+    assert src.text[bad.source_start - 2 : bad.source_end + 3] == "Dr\ufffdip."
+
+
+def test_utf16_html_without_declaration(tmp_path: Path) -> None:
+    p = tmp_path / "wide.html"
+    p.write_bytes(
+        "<html><body><h2>One</h2><p>Hello \u2014 world.</p><h2>Two</h2><p>Bye.</p></body></html>".encode(
+            "utf-16"
+        )
+    )
+    src = ingest.read(p)
+    assert src.meta.source.encoding == "utf-16-le"
+    assert src.text == "One\nHello \u2014 world.\nTwo\nBye."
+    assert _titles(src) == ["One", "Two"]

@@ -16,7 +16,7 @@ from pathlib import Path
 from ficpress.errors import FicpressError
 from ficpress.ingest import detect
 from ficpress.ingest.decode import decode_bytes, looks_binary
-from ficpress.ingest.files import ARCHIVE_MAX, HTML_MAX, TEXT_MAX, open_input, read_all, refuse_by_magic
+from ficpress.ingest.files import HTML_MAX, TEXT_MAX, open_input, read_all, refuse_by_magic
 from ficpress.model import Source
 
 __all__ = ["read", "detect_format"]
@@ -68,7 +68,6 @@ def read(path: str | Path) -> Source:
         from ficpress.ingest import markdown
 
         return markdown.read_markdown(p, decoded)
-    _ = ARCHIVE_MAX
     return text_reader.read_text(p, data, decoded)
 
 
