@@ -168,12 +168,47 @@ _TAG_VERBS = "|".join(
         (v for v in sp.SPEECH_VERBS if v.endswith("ed") or v in ("said", "cried", "told", "spoke")), key=len
     )[::-1]
 )
+_DET = r"(?:the|a|an|one of the|his|her|my|our|their|your)"
 _UNNAMED = re.compile(
     r"[,!?\u2014\u2026-][\"\u201d\u2019']\s+(?:(?:"
     + _TAG_VERBS
-    + r")\s+((?:the|a|an|one of the)\s+(?:[a-z-]+\s+){0,2}?[a-z-]+)"
-    r"|((?:the|a|an|one of the)\s+(?:[a-z-]+\s+){0,2}?[a-z-]+)\s+(?:[a-z]+ly\s+)?(?:" + _TAG_VERBS + r"))\b"
+    + r")\s+("
+    + _DET
+    + r"\s+(?:[a-z-]+,?\s+){0,3}[a-z-]+)"
+    r"|("
+    + _DET
+    + r"\s+(?:[a-z-]+,?\s+){0,2}?[a-z-]+)\s+(?:had\s+)?(?:[a-z]+ly\s+)?(?:"
+    + _TAG_VERBS
+    + r"))\b"
 )
+_PHRASE_STOP = {
+    "with",
+    "to",
+    "in",
+    "at",
+    "as",
+    "and",
+    "who",
+    "from",
+    "on",
+    "of",
+    "for",
+    "but",
+    "then",
+    "when",
+    "while",
+    "after",
+    "before",
+    "into",
+    "by",
+    "without",
+    "again",
+    "presently",
+    "once",
+    "now",
+    "still",
+    "that",
+}
 _NOUN_GENDER = {
     "man": "male",
     "boy": "male",
@@ -203,13 +238,20 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
     found: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for m in _UNNAMED.finditer(text):
         g = 1 if m.group(1) else 2
-        phrase = m.group(g)
+        phrase = m.group(g).replace(",", "")
         words = phrase.split()
+        for k, w in enumerate(words[1:], start=1):  # "the old man quietly" -> "the old man"
+            if w in _PHRASE_STOP or w.endswith("ly") and k > 1:
+                words = words[:k]
+                break
+        if len(words) < 2:
+            continue
+        phrase = " ".join(words)
         if words[-1] in ("and", "as", "with", "to", "in", "of", "that", "who") or len(words[-1]) < 3:
             continue
         if words[-1] in ch.EPITHETS and any(words[-1] in a for c in chars for a in c.aliases):
             continue
-        found[phrase.lower()].append((m.start(g), m.end(g)))
+        found[phrase.lower()].append((m.start(g), m.start(g) + len(phrase)))
     out = []
     for phrase, spans in found.items():
         c = ch.Character(name=phrase)
@@ -220,7 +262,7 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
         c.person_score = 1
         out.append(c)
     # the same "the ..." phrase elsewhere in the narration points at the same person: one pass
-    by_phrase = {c.name: c for c in out if c.name.startswith("the ")}
+    by_phrase = {c.name: c for c in out if not c.name.startswith(("a ", "an ", "one of "))}
     if by_phrase:
         seen = {m.start for c in out for m in c.mentions}
         pat = re.compile(

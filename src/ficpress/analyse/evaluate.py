@@ -195,6 +195,7 @@ _CLOSERS = {"\u201d", "\u2019"}
 
 
 JOIN_AFTER_TAG = True
+BEAT_MAX = 5
 _CLOSE_TOKENS = {"\u201d", "\u2019"}
 
 
@@ -208,7 +209,10 @@ def _ends_with_tag(prev: list[str], q_marks: set[str]) -> bool:
     tail = [t.lower() for t in prev[close + 1 : -1]]
     from ficpress.analyse.lexicon import SPEECH_VERBS
 
-    return 1 <= len(tail) <= 6 and any(t in SPEECH_VERBS for t in tail)
+    if 1 <= len(tail) <= 6 and any(t in SPEECH_VERBS for t in tail):
+        return True
+    # a short beat right after the closing mark: '"Yes. You too?" Tommy nodded.'
+    return 1 <= len(tail) <= BEAT_MAX and prev[-1] == "."
 
 
 def _detok(
