@@ -463,7 +463,7 @@ def attribute(
             if c2 is not None and c2 not in excl:
                 a.speaker, a.method, a.confidence = c2, "action-beat", 0.5
     # pass 2: turn-taking in runs of dialogue paragraphs
-    _alternate(quotes, out, paragraphs, breaks)
+    _alternate(quotes, out, paragraphs, breaks, res)
     # pass 3: whoever the narration named last, when nothing else decided
     for i, q in enumerate(quotes):
         a = out[i]
@@ -471,6 +471,8 @@ def attribute(
             continue
         prev_spk = out[i - 1].speaker if i > 0 and quotes[i - 1].paragraph >= q.paragraph - 2 else None
         exclude = set(a.addressees) | ({prev_spk} if prev_spk is not None else set())
+        if res.narrator is not None:
+            exclude.add(res.narrator)  # "me" and "my" are everywhere in a first-person narration
         c = res.recent(q.start, None, exclude=exclude, window=1500)
         if c is not None:
             a.speaker, a.method, a.confidence = c, "recent-mention", 0.3
@@ -515,7 +517,9 @@ def _turns(run: list[int], quotes: list) -> list[list[int]]:
     return turns
 
 
-def _alternate(quotes: list, out: list[Attribution], paragraphs: list, breaks: set[int]) -> None:
+def _alternate(
+    quotes: list, out: list[Attribution], paragraphs: list, breaks: set[int], res: Resolver | None = None
+) -> None:
     for run in _conversations(quotes, breaks):
         turns = _turns(run, quotes)
         spk: list[int | None] = []
@@ -564,18 +568,31 @@ def _alternate(quotes: list, out: list[Attribution], paragraphs: list, breaks: s
                     for i in t:
                         a = out[i]
                         a.speaker, a.method, a.confidence = guess, method, conf
-        # what is left: the other participant of a two-person exchange, or the last speaker after a beat
+        # what is left: in a two-person exchange, count turns from the nearest known one
         parts = Counter(s for s in spk if s is not None)
+        pair: tuple[int, int] | None = None
         if len(parts) == 2:
             p1, p2 = (c for c, _n in parts.most_common(2))
+            pair = (p1, p2)
+        elif len(parts) == 1 and res is not None and len(turns) >= 2:
+            (p1,) = parts
+            first = quotes[turns[0][0]]
+            addressed = [a for t in turns for i in t for a in out[i].addressees if a != p1]
+            other = addressed[0] if addressed else res.recent(first.start, None, exclude={p1}, window=1500)
+            if other is not None and other != res.narrator:
+                pair = (p1, other)
+        if pair is not None:
+            known = [k for k, x in enumerate(spk) if x is not None]
             for ti, t in enumerate(turns):
-                if spk[ti] is None:
-                    nb = spk[ti - 1] if ti > 0 else (spk[ti + 1] if ti + 1 < len(turns) else None)
-                    if nb is not None:
-                        guess = p2 if nb == p1 else p1
-                        spk[ti] = guess
-                        for i in t:
-                            out[i].speaker, out[i].method, out[i].confidence = guess, "alternation", 0.45
+                if spk[ti] is not None or not known:
+                    continue
+                k = min(known, key=lambda k: abs(k - ti))
+                guess = spk[k] if (ti - k) % 2 == 0 else (pair[1] if spk[k] == pair[0] else pair[0])
+                if any(guess in out[i].addressees for i in t):
+                    continue
+                for i in t:
+                    out[i].speaker, out[i].method = guess, "alternation"
+                    out[i].confidence = max(0.3, 0.5 - 0.05 * abs(ti - k))
 
 
 def _addressees(quotes: list, out: list[Attribution], breaks: set[int]) -> None:
