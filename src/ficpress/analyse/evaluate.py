@@ -493,14 +493,18 @@ def score_litbank(
     starts = [s for s, _e, _i in ent_spans]
 
     def ents_at(s: int, e: int) -> list[int]:
+        """The gold mention that best matches ours (nested mentions: 'my mother' is not 'my')."""
         i = bisect.bisect_left(starts, s - 40)
-        out = []
+        best, best_iou = None, 0.0
         while i < len(ent_spans) and ent_spans[i][0] < e:
             es, ee, eid = ent_spans[i]
-            if _overlap((s, e), (es, ee)) > 0 and ee - es <= (e - s) + 30:
-                out.append(eid)
+            o = _overlap((s, e), (es, ee))
+            if o > 0:
+                iou = o / (max(e, ee) - min(s, es))
+                if iou > best_iou:
+                    best, best_iou = eid, iou
             i += 1
-        return out
+        return [best] if best is not None and best_iou >= 0.3 else []
 
     char_ent: dict[str, int] = {}
     for cid, spans in ment_by_char.items():
