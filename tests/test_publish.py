@@ -314,6 +314,9 @@ def test_text(work: Work) -> None:
     assert "*Not again,* she thought" in txt
     assert "\n    Once more with feeling\n    so that we can sing\n\n    walk through the fire\n" in txt
     assert "[Author's note] Work note" in txt  # unlabelled notes get a label
+    # an em dash between words is closed up in reading formats; the model keeps the author's spacing
+    assert "he said\u2014quietly \u2026 and sang" in txt
+    assert "he said \u2014 quietly" in json.loads(publish.render(work, "json"))["text"]
     assert "End Part" not in txt and "TBC" not in txt and "#End Flashback#" not in txt
 
 

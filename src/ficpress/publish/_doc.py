@@ -51,6 +51,7 @@ _SELF_LABEL = re.compile(
     r"^\W*(a\s*/\s*n|an|author'?s?\s*notes?|authors?\s*notes?|disclaimer|notes?|summary)\b\s*[:.\-]", re.I
 )
 _LONG = 2000  # characters: spans longer than this are swept rather than bisected
+_SPACED_DASH = re.compile(r"(?<=\w)([ \u00a0]+)\u2014([ \u00a0]+)(?=\w)")
 _SOFT_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _LABEL_LINE = re.compile(r"^\s*[A-Za-z][A-Za-z/ ]{0,24}:\s")
 
@@ -486,6 +487,10 @@ class _Inliner:
         self._long_next = 0
         self._long_active: list[tuple[int, int, int, str, dict[str, Any]]] = []
         self._long_last = -1
+        # Published typography (Standard Ebooks): an em dash between words takes no spaces. The
+        # text keeps the author's spacing; only the reading formats close it up.
+        for m in _SPACED_DASH.finditer(self.text):
+            hidden.extend((m.span(1), m.span(2)))
         hidden.sort()
         self.hidden = hidden
         self.hidden_starts = [h[0] for h in hidden]
