@@ -632,18 +632,27 @@ def cluster(mentions: list[Mention], text: str) -> list[Character]:
     key_char: dict[tuple, int] = {}
     # longest, most frequent names found clusters first
     order = sorted(by_key, key=lambda k: (-len(k[0]), -len(by_key[k])))
+    # Mr. and Mrs. Hilbery both in the story: the honorific forms name the parents, not Katharine Hilbery
+    hon_genders: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.honorific and len(m.parts) == 1 and HONORIFICS.get(m.honorific):
+            hon_genders[m.parts[0]].add(HONORIFICS[m.honorific])  # type: ignore[arg-type]
     part_index: dict[str, list[int]] = defaultdict(list)
+    cluster_parts: dict[int, set[str]] = {}
     for key in order:
         parts, hgender, is_title = key
         ms = by_key[key]
         target = -1
-        if not is_title:
+        family = len(parts) == 1 and bool(hgender) and len(hon_genders.get(parts[0], ())) >= 2
+        if not is_title and not family:
             cands: Counter[int] = Counter()
             for p in parts:
                 for ci in part_index.get(p, []):
                     c = chars[ci]
                     if hgender and c.gender and c.gender != hgender:
                         continue
+                    if len(parts) >= 2 and not set(parts) <= cluster_parts[ci]:
+                        continue  # Marilla Cuthbert is not Matthew Cuthbert
                     cands[ci] += len(c.mentions)
             if cands:
                 target = cands.most_common(1)[0][0]
@@ -666,6 +675,7 @@ def cluster(mentions: list[Mention], text: str) -> list[Character]:
                 label, "name-parts" if not is_title else "title", ms[0].start, ms[0].end, _ctx(text, ms[0])
             )
         if not is_title:
+            cluster_parts.setdefault(target, set()).update(parts)
             for p in parts:
                 if target not in part_index[p]:
                     part_index[p].append(target)

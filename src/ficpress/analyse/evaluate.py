@@ -395,10 +395,14 @@ def _per_entities(doc: LitBankDoc, per_spans: list[tuple[int, int, str]]) -> dic
         for s in sp:
             span_ent[s] = eid
     out: dict[int, str] = {}
+    determiners = {"my", "his", "her", "their", "our", "your", "the", "a", "an", "that", "this", "one", "some"}
     for s, e, t in per_spans:
         eid = span_ent.get((s, e))
-        words = [w for w in t.split() if w[:1].isupper() and w.lower() not in ("the", "a", "an", "i")]
-        if eid is not None and words:
+        words = t.split()
+        if eid is None or not words or words[0].lower() in determiners or len(words) > 4:
+            continue
+        # a proper name: every word capitalised (Mr. Darcy, Sir John, Mary Lennox), said more than once
+        if all(w[:1].isupper() or w in (".", "'s", "of") for w in words) and len(doc.entities.get(eid, [])) >= 2:
             out.setdefault(eid, t)
     return out
 
