@@ -30,7 +30,13 @@ def css() -> str:
 
 
 def esc(text: str) -> str:
+    """For attribute values."""
     return escape(text, quote=True)
+
+
+def txt(text: str) -> str:
+    """For element content: apostrophes and quotes stay as they are."""
+    return escape(text, quote=False)
 
 
 def inline(nodes: Line, epub: bool = False) -> str:
@@ -101,14 +107,14 @@ def note(it: Item, *, epub: bool, label: str | None = None) -> str:
     )
     if epub:
         etype = ' epub:type="notice"' if role == "disclaimer" else ""
-        shown = "" if it.self_labelled and label == it.label else f'<p class="note-label">{esc(label)}</p>\n'
+        shown = "" if it.self_labelled and label == it.label else f'<p class="note-label">{txt(label)}</p>\n'
         return (
             f'<aside class="note note-{esc(role)}" role="note"{etype} aria-label="{esc(label)}">\n'
             f"{shown}{body}\n</aside>"
         )
     return (
         f'<aside class="note note-{esc(role)}" role="note" aria-label="{esc(label)}">'
-        f"<details open><summary>{esc(label)}</summary>\n{body}\n</details></aside>"
+        f"<details open><summary>{txt(label)}</summary>\n{body}\n</details></aside>"
     )
 
 
@@ -119,17 +125,17 @@ def text_note(text: str, *, epub: bool, label: str = "Author's note") -> str:
     if epub:
         return (
             f'<aside class="note note-{role}" role="note" aria-label="{esc(label)}">\n'
-            f'<p class="note-label">{esc(label)}</p>\n{body}\n</aside>'
+            f'<p class="note-label">{txt(label)}</p>\n{body}\n</aside>'
         )
     return (
         f'<aside class="note note-{role}" role="note" aria-label="{esc(label)}">'
-        f"<details open><summary>{esc(label)}</summary>\n{body}\n</details></aside>"
+        f"<details open><summary>{txt(label)}</summary>\n{body}\n</details></aside>"
     )
 
 
 def chapter_summary(text: str) -> str:
     """A chapter's summary (archives give one per chapter) under its heading: not a note, always shown."""
-    paras = "\n".join(f"<p>{esc(p.strip())}</p>" for p in text.split("\n") if p.strip())
+    paras = "\n".join(f"<p>{txt(p.strip())}</p>" for p in text.split("\n") if p.strip())
     return (
         f'<div class="summary chapter-summary">\n<p class="note-label">Summary</p>\n{paras}\n</div>'
         if paras
@@ -139,23 +145,23 @@ def chapter_summary(text: str) -> str:
 
 def titlepage(doc: Document, *, epub: bool, heading: str = "h1") -> str:
     """Title, byline, metadata list, summary, front matter and (shown) work notes."""
-    parts = [f"<{heading}>{esc(doc.title)}</{heading}>"]
+    parts = [f"<{heading}>{txt(doc.title)}</{heading}>"]
     if doc.authors:
-        parts.append(f'<p class="byline">by {esc(", ".join(doc.authors))}</p>')
+        parts.append(f'<p class="byline">by {txt(", ".join(doc.authors))}</p>')
     rows = meta_rows(doc)
     if rows:
         dl = ["<dl>"]
         for label, values in rows:
             if label.startswith("Author"):
                 continue
-            dl.append(f"<dt>{esc(label)}</dt>")
-            dl.extend(f"<dd>{esc(v)}</dd>" for v in values)
+            dl.append(f"<dt>{txt(label)}</dt>")
+            dl.extend(f"<dd>{txt(v)}</dd>" for v in values)
         dl.append("</dl>")
         if len(dl) > 2:
             parts.append("\n".join(dl))
     summary = doc.work.meta.summary.strip()
     if summary:
-        paras = "\n".join(f"<p>{esc(p.strip())}</p>" for p in summary.split("\n") if p.strip())
+        paras = "\n".join(f"<p>{txt(p.strip())}</p>" for p in summary.split("\n") if p.strip())
         parts.append(f'<div class="summary">\n<p class="note-label">Summary</p>\n{paras}\n</div>')
     for it in doc.front:
         parts.append(item(it, epub=epub))

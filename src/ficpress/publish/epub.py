@@ -15,11 +15,11 @@ import re
 import time
 import uuid
 import zipfile
-from html import escape
 
 from ficpress.model import Work
 from ficpress.publish import _xhtml as X
 from ficpress.publish._doc import Document, build, clean, subjects
+from ficpress.publish._xhtml import txt as escape  # element content; no attribute takes free text
 
 _NS = uuid.UUID("6f6e3d0e-9a43-4a3c-8d5c-0f1c2a7e5b11")  # ficpress's namespace for book ids
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)

@@ -41,7 +41,7 @@ def render_doc(doc: Document, *, review: bool = True) -> bytes:
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(doc.title)}</title>",
+        f"<title>{X.txt(doc.title)}</title>",
     ]
     if doc.authors:
         head.append(f'<meta name="author" content="{escape(", ".join(doc.authors))}">')
@@ -59,12 +59,12 @@ def render_doc(doc: Document, *, review: bool = True) -> bytes:
     if has_notes:
         toc_items.append(("Notes", "notes"))
     if len(toc_items) > 1:
-        lis = "\n".join(f'<li><a href="#{a}">{escape(t)}</a></li>' for t, a in toc_items)
+        lis = "\n".join(f'<li><a href="#{a}">{X.txt(t)}</a></li>' for t, a in toc_items)
         body.append(f'<nav id="toc" aria-label="Contents">\n<h2>Contents</h2>\n<ol>\n{lis}\n</ol>\n</nav>')
     body.append("<main>")
     for ch in doc.chapters:
         body.append(f'<section class="chapter" id="{ch.anchor}" aria-labelledby="{ch.anchor}-title">')
-        body.append(f'<h2 id="{ch.anchor}-title">{escape(ch.title)}</h2>')
+        body.append(f'<h2 id="{ch.anchor}-title">{X.txt(ch.title)}</h2>')
         if ch.summary.strip():
             body.append(X.chapter_summary(ch.summary))
         body.extend(X.item(it, epub=False) for it in ch.items)
