@@ -81,8 +81,9 @@ def render_doc(doc: Document, *, review: bool = True) -> bytes:
     review_n = sum(r.needs_review for r in work.repairs)
     if review and review_n:
         body.append(
-            f"<footer><p>{review_n:,} restored characters are uncertain and faintly underlined;"
-            " hover over one to see what the file had there.</p></footer>"
+            f"<footer><p>{review_n:,} restored "
+            + ("character is" if review_n == 1 else "characters are")
+            + " uncertain and faintly underlined; hover over one to see what the file had there.</p></footer>"
         )
     body.append("</body>\n</html>\n")
     return clean("\n".join(head + body)).encode("utf-8")
