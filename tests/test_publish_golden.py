@@ -13,9 +13,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from publish_helpers import rich_work
 
 from ficpress import publish
+from publish_helpers import rich_work
 
 GOLDEN = Path(__file__).parent / "fixtures" / "publish"
 CASES = [
