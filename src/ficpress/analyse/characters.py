@@ -599,6 +599,15 @@ def _strip_poss(w: str) -> str:
     return w
 
 
+def _compatible(a: str, b: str) -> bool:
+    """Two spellings of one name part: equal, a diminutive, or an elided form (Li’l, Little)."""
+    if a == b:
+        return True
+    if any(c in a + b for c in "'\u2019") and a[:2].lower() == b[:2].lower():
+        return True
+    return is_diminutive(a, b) or is_diminutive(b, a)
+
+
 @cache
 def is_diminutive(alias: str, name: str) -> bool:
     """Dawnie of Dawn, Wills of Willow, Bill of William: a table entry or a clipped form."""
@@ -651,8 +660,10 @@ def cluster(mentions: list[Mention], text: str) -> list[Character]:
                     c = chars[ci]
                     if hgender and c.gender and c.gender != hgender:
                         continue
-                    if len(parts) >= 2 and not set(parts) <= cluster_parts[ci]:
-                        continue  # Marilla Cuthbert is not Matthew Cuthbert
+                    if len(parts) >= 2 and not all(
+                        any(_compatible(p, q) for q in cluster_parts[ci]) for p in parts
+                    ):
+                        continue  # Marilla Cuthbert is not Matthew Cuthbert; Li’l Bit is Little Bit
                     cands[ci] += len(c.mentions)
             if cands:
                 target = cands.most_common(1)[0][0]
