@@ -210,7 +210,7 @@ def detect(text: str, paragraphs: list[tuple[int, int]], style: str | None = Non
     return out
 
 
-_DASH_LINE = re.compile(r"(?:^|:\s)(?:\u2014|\u2015|--)\s?(?=\S)")
+_DASH_LINE = re.compile(r"(?:^|:\s)(?:\u2014|\u2015|--)\s?(?=\S)", re.M)
 _DASH_TAG = re.compile(
     r"(?:,|[!?]|\s\u2014)\s+(?:he|she|they|I|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(?:[a-z]+ly\s+)?([a-z]+)\b[^.!?:]*([.!?:,]|$)"
 )
@@ -219,37 +219,53 @@ _DASH_TAG = re.compile(
 def _dash_style(text: str, paragraphs: list[tuple[int, int]]) -> bool:
     """Speech set off by a leading dash (Joyce, French and Russian translations), not quote marks."""
     n = sum(1 for s, e in paragraphs if _DASH_LINE.match(text[s:e].lstrip()))
-    return n >= 3 and n >= 0.05 * len(paragraphs)
+    after_colon = len(re.findall(r":\s(?:\u2014|\u2015|--)\s?\S", text))
+    return (n >= 3 and n >= 0.05 * len(paragraphs)) or after_colon >= 3
 
 
 def _dash_quotes(text: str, ps: int, pe: int, pi: int) -> list[Quote]:
-    """'— Back to barracks! he said sternly. That will do.' -> the speech before and after the tag."""
+    """'— Back to barracks! he said sternly. That will do.' -> the speech before and after the tag.
+
+    Several dashes in one paragraph ('His mother said: -- O, Stephen will apologize. Dante said:
+    -- O, if not ...') each open a speech that ends where the sentence introducing the next begins.
+    """
     p = text[ps:pe]
-    m = _DASH_LINE.search(p)
-    assert m is not None
+    markers = list(_DASH_LINE.finditer(p))
+    out = []
+    for mi, m in enumerate(markers):
+        limit = len(p)
+        if mi + 1 < len(markers):
+            nxt = markers[mi + 1].start()
+            cut = max((b.end() for b in re.finditer(r"[.!?]\s", p[m.end() : nxt])), default=None)
+            limit = m.end() + cut if cut is not None else nxt
+        out.extend(_dash_segment(text, ps, p, m, limit, pi))
+    for q in out:
+        q.attrs["dash"] = True
+    return out
+
+
+def _dash_segment(text: str, ps: int, p: str, m: re.Match, limit: int, pi: int) -> list[Quote]:
     start = ps + m.start() + (2 if p[m.start()] == ":" else 0)
     cstart = ps + m.end()
     out = []
     pos = cstart - ps
-    while pos < len(p):
+    while pos < limit:
         t = None
-        for tm in _DASH_TAG.finditer(p, pos):
+        for tm in _DASH_TAG.finditer(p, pos, limit):
             if tm.group(1) in SPEECH_VERBS:
                 t = tm
                 break
-        end = ps + (t.start() + (1 if p[t.start()] in ",!?" else 0) if t else len(p))
+        end = ps + (t.start() + (1 if p[t.start()] in ",!?" else 0) if t else limit)
         end = _rstrip_pos(text, cstart, end)
         if end > cstart:
             out.append(Quote(start, end, pi, pi, cstart, end, closed=True, kind="speech"))
-        if t is None or t.end() >= len(p) - 1 or t.group(2) in ("", ","):
+        if t is None or t.end() >= limit - 1 or t.group(2) in ("", ","):
             break
         rest = t.end()
-        while rest < len(p) and p[rest].isspace():
+        while rest < limit and p[rest].isspace():
             rest += 1
         start = cstart = ps + rest
         pos = rest
-    for q in out:
-        q.attrs["dash"] = True
     return out
 
 
