@@ -305,6 +305,19 @@ def _refs(chars: list[ch.Character]) -> list[sp.Ref]:
     return refs
 
 
+# epithets distinctive enough to stand for one person; "the girl" or "the man" are not
+_VOTED_EPITHETS = (
+    "redhead",
+    "red-head",
+    "blonde",
+    "blond",
+    "brunette",
+    "brunet",
+    "vampire",
+    "witch",
+    "slayer",
+    "watcher",
+)
 _EPI = re.compile(
     r"\b[Tt]he\s+(?:(?:sleeping|young|little|older|younger|old|small|tall|blond|blonde|other|"
     r"[a-z]+-haired|[a-z]+ed)\s+)?(" + "|".join(sorted(ch.EPITHETS, key=len, reverse=True)) + r")\b"
@@ -354,6 +367,8 @@ def _epithets(text: str, chars: list[ch.Character], refs: list[sp.Ref], idx: ch.
             label = "the " + word
             for s, e in occ[word]:
                 refs.append(sp.Ref(s, e, best, "epithet", False))
+            if word not in _VOTED_EPITHETS:
+                continue  # "the girl" may point at her here, but it is no name of hers
             c.add_alias(
                 label, "epithet-turn-taking", occ[word][0][0], occ[word][0][1], ch._ctx(text, occ[word][0])
             )
@@ -366,6 +381,7 @@ def _learn_vocatives(text: str, speech: list, atts: list[sp.Attribution], chars:
     """A vocative used for the same addressee again and again is that person's nickname."""
     tally: dict[str, Counter[int]] = defaultdict(Counter)
     where: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    clear: set[str] = set()
     for qi, a in enumerate(atts):
         if not a.vocatives:
             continue
@@ -382,6 +398,8 @@ def _learn_vocatives(text: str, speech: list, atts: list[sp.Attribution], chars:
         for s, e, w in a.vocatives:
             tally[w][target] += 1
             where[w].append((s, e))
+            if re.search(r"(?:^|,)\s*$", text[max(0, s - 3) : s]) or text[e : e + 1] == ",":
+                clear.add(w)  # set off by a comma or opening the line
     by_name = {}
     for i, c in enumerate(chars):
         for m in c.mentions:
@@ -399,6 +417,8 @@ def _learn_vocatives(text: str, speech: list, atts: list[sp.Attribution], chars:
             and word[0].isupper()
             and src_i is not None
             and len(chars[src_i].mentions) <= 6
+            and chars[src_i].person_score < 3
+            and word in clear
             and word.split()[0].lower() not in ch.given_names()
         )
         if (n < 2 and not single_ok) or n / total < 0.6:
@@ -473,12 +493,14 @@ def _output(
     for i, c in enumerate(chars):
         c.id = f"c{i + 1}"
         counts = Counter(m.text for m in c.mentions)
-        if counts:
-            # the fullest frequent form names the character
-            full = max(
-                counts, key=lambda t: (len(t.split()) if counts[t] >= 2 or len(counts) == 1 else 0, counts[t])
-            )
-            c.name = full
+        names = Counter(m.text for m in c.mentions if m.kind == "name" and not m.honorific)
+        if names:
+            # the story's usual name for them, in its fullest form ("Willow" -> "Willow Rosenberg")
+            base = c.name if c.name in names else names.most_common(1)[0][0]
+            if names[base] * 4 < max(names.values()):
+                base = names.most_common(1)[0][0]
+            fuller = [t for t in names if len(t.split()) > len(base.split()) and base in t.split()]
+            c.name = max(fuller, key=lambda t: names[t]) if fuller else base
         for name, n in counts.items():
             if name != c.name:
                 c.add_alias(name)
