@@ -23,6 +23,12 @@ section.chapter { margin-top: 3em; }
 aside.note details > summary { cursor: pointer; }
 .review { text-decoration: underline dotted rgba(128, 128, 128, 0.6); }
 footer { margin-top: 4em; font-size: 0.8em; color: #666; text-align: center; }
+@media (prefers-color-scheme: dark) {
+  body { background: #1b1b1b; color: #ddd; }
+  a { color: #9cf; }
+  aside.note { border-left-color: #666; }
+  footer { color: #999; }
+}
 @media print { .review { text-decoration: none; } aside.note details > summary { list-style: none; } }
 """
 
