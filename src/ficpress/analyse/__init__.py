@@ -398,8 +398,12 @@ def _learn_vocatives(text: str, speech: list, atts: list[sp.Attribution], chars:
         for s, e, w in a.vocatives:
             tally[w][target] += 1
             where[w].append((s, e))
-            if re.search(r"(?:^|,)\s*$", text[max(0, s - 3) : s]) or text[e : e + 1] == ",":
-                clear.add(w)  # set off by a comma or opening the line
+            q = speech[qi]
+            at_edge = not re.search(r"\w", text[e : q.content_end]) or not re.search(
+                r"\w", re.sub(r"(?i)\b(?:hey|hi|oh)\b", "", text[q.content_start : s])
+            )
+            if at_edge and (re.search(r"(?:^|,)\s*$", text[max(0, s - 3) : s]) or text[e : e + 1] == ","):
+                clear.add(w)  # set off by a comma and opening or closing the line
     by_name = {}
     for i, c in enumerate(chars):
         for m in c.mentions:
