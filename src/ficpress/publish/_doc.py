@@ -223,11 +223,7 @@ def build(work: Work, *, notes: str = "show", review: bool = False) -> Document:
             continue
         if block.kind == "heading" and chapter is not None and _is_chapter_heading(block, chapter, text):
             continue
-        if (
-            block.kind == "front_matter"
-            and ci is None
-            and _duplicates_meta(text[block.start : block.end], work)
-        ):
+        if block.kind == "front_matter" and _duplicates_meta(text[block.start : block.end], work):
             continue
         item = _item(block, inliner, text)
         if item is None:
