@@ -222,12 +222,13 @@ def test_ffnet_saved_page() -> None:
     assert [b.attrs["glyph"] for b in src.blocks if b.kind == "scene_break"] == ["", "oOo"]
 
 
-@pytest.mark.parametrize("name", ["fanficfare.epub", "fanficfare.txt"])
-def test_fanficfare_epub_and_txt(name: str) -> None:
+@pytest.mark.parametrize("name", ["fanficfare.epub", "fanficfare.txt", "fanficfare.html"])
+def test_fanficfare_epub_html_and_txt(name: str) -> None:
     src = ingest.read(ING / name)
     m = src.meta
     _check_offsets(src)
-    assert m.source.kind == ("fff-epub" if name.endswith("epub") else "fff-txt")
+    assert m.source.kind == "fff-" + name.rsplit(".", 1)[1]
+    assert m.source.url == "https://www.fanfiction.net/s/4012345/1/"
     assert m.title == "Shadows at the Magic Box" and m.authors == ["Giles Fan"]
     assert m.fandoms == ["Buffy: The Vampire Slayer"]  # FanFicFare's "Category" is the fandom
     assert m.freeform == ["Romance", "Hurt/Comfort"]

@@ -101,6 +101,7 @@ def _title_line(meta: WorkMeta, h: Any) -> None:
     text = text_of(h)
     if links:
         meta.title = text_of(links[0])
+        meta.source.url = meta.source.url or (links[0].get("href") or "")
         meta.authors = [text_of(a) for a in links[1:] if text_of(a)] or meta.authors
     m = re.match(r"^(.*)\s+by\s+(.+)$", text)
     if m:

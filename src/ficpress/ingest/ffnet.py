@@ -191,7 +191,16 @@ def parse_page(root: Any, meta: WorkMeta) -> WorkParts:
         m = re.match(r"^\s*(\d+)\.\s*(.*)$", label)
         chapter = ChapterPart(title=m.group(2) if m else label)
         chapter.attrs["number"] = int(m.group(1)) if m else int(sel[0].get("value") or 1)
-    body = root.xpath("//*[@id='storytext']")
+    if not top:  # the mobile site (m.fanfiction.net): title in the first <b>, author linked to /u/
+        center = root.xpath("//*[@id='content']") or [root]
+        bs = center[0].xpath(".//b")
+        if bs and not meta.title:
+            meta.title = text_of(bs[0])
+            meta.title_confidence = 0.8
+        authors = [a for a in center[0].xpath(".//a[@href]") if re.search(r"/u/\d+", a.get("href") or "")]
+        if authors and not meta.authors:
+            meta.authors = [text_of(authors[0])]
+    body = root.xpath("//*[@id='storytext']") or root.xpath("//*[@id='storycontent']")
     chapter.items = collect_items(*body[:1])
     parts.chapters.append(chapter)
     return parts

@@ -127,12 +127,19 @@ def classify(root: Any) -> str:
     blurbs = root.xpath("//li[contains(concat(' ', normalize-space(@class), ' '), ' blurb ')]")
     if blurbs and ("archiveofourown" in _site_hint(root) or root.xpath("//ol[contains(@class, 'index')]")):
         return "ao3-listing"
-    if root.xpath("//*[@id='storytext']") or root.xpath("//*[@id='storytextp']"):
+    # FanFicFare keeps the site's own story markup (FanFiction.net's div#storytext), so it goes first
+    if root.xpath("//a[@name='TOCTOP']") or (
+        root.xpath("//table[contains(@class, 'full')]") and root.xpath("//a[starts-with(@name, 'section')]")
+    ):
+        return "fff-html"
+    if (
+        root.xpath("//*[@id='storytext']")
+        or root.xpath("//*[@id='storytextp']")
+        or root.xpath("//*[@id='storycontent']")
+    ):
         return "ffnet-page"
     if root.xpath("//div[contains(@class, 'z-list')]") and not root.xpath("//*[@id='storytext']"):
         return "ffnet-listing"
-    if root.xpath("//table[contains(@class, 'full')]") and root.xpath("//a[starts-with(@name, 'section')]"):
-        return "fff-html"
     return "html"
 
 
