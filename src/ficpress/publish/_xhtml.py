@@ -159,7 +159,7 @@ def titlepage(doc: Document, *, epub: bool, heading: str = "h1") -> str:
         dl.append("</dl>")
         if len(dl) > 2:
             parts.append("\n".join(dl))
-    summary = doc.work.meta.summary.strip()
+    summary = doc.summary
     if summary:
         paras = "\n".join(f"<p>{txt(p.strip())}</p>" for p in summary.split("\n") if p.strip())
         parts.append(f'<div class="summary">\n<p class="note-label">Summary</p>\n{paras}\n</div>')

@@ -109,8 +109,8 @@ def render_doc(doc: Document) -> bytes:
         if not label.startswith("Author"):
             out.append(f"- **{label}:** {_text(', '.join(values))}")
     out.append("")
-    if work.meta.summary.strip():
-        out += ["> **Summary:** " + _text(" ".join(work.meta.summary.split())), ""]
+    if doc.summary:
+        out += ["> **Summary:** " + _text(" ".join(doc.summary.split())), ""]
     for it in doc.front:
         out += [_item(it), ""]
     if doc.notes_mode == "show":

@@ -71,8 +71,8 @@ def render_doc(doc: Document) -> bytes:
     ]
     if rows:
         out.append("\n".join(rows))
-    if work.meta.summary.strip():
-        out.append("Summary: " + " ".join(work.meta.summary.split()))
+    if doc.summary:
+        out.append("Summary: " + " ".join(doc.summary.split()))
     out.extend(_item(it) for it in doc.front)
     if doc.notes_mode == "show":
         out.extend(f"[{n.label}] {n.text.strip()}" for n in doc.work_notes)
