@@ -48,7 +48,6 @@ BOOKNLP = {
     "alias_merge": 0.30,
     "tokens_per_s_small_cpu": 460.0,
 }
-TYPO = "\u201c\u201d\u2018\u2019\u2014\u2013\u2026"
 _TOKENS = re.compile(r"\w+|[^\w\s]")
 
 
@@ -57,27 +56,14 @@ def score(name: str, value: float) -> None:
 
 
 def litbank(damage: bool, limit: int | None) -> ev.LitBankScore:
-    from ficpress import restore
-    from ficpress.model import Source
-
     total = ev.LitBankScore()
     for doc in ev.load_litbank(LITBANK, limit=limit):
         if not damage:
             result = people(doc.text, paragraphs=doc.paragraphs)
             total.add(ev.score_litbank(doc, result))
-            continue
-        broken = "".join("\ufffd" if c in TYPO else c for c in doc.text)
-        rest = restore.restore(Source(path=f"{doc.name}.txt", text=broken))
-        omap = rest.offsets
-        # paragraphs of the restored text: the same lines, found again after restoration
-        paras = []
-        pos = 0
-        for line in rest.text.split("\n"):
-            if line.strip():
-                paras.append((pos, pos + len(line)))
-            pos += len(line) + 1
-        result = people(rest.text, paragraphs=paras)
-        total.add(ev.score_litbank(doc, result, offset_map=omap.to_source))
+        else:
+            result, to_source = ev.run_damaged(doc)
+            total.add(ev.score_litbank(doc, result, offset_map=to_source))
     return total
 
 

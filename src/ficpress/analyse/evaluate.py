@@ -395,14 +395,31 @@ def _per_entities(doc: LitBankDoc, per_spans: list[tuple[int, int, str]]) -> dic
         for s in sp:
             span_ent[s] = eid
     out: dict[int, str] = {}
-    determiners = {"my", "his", "her", "their", "our", "your", "the", "a", "an", "that", "this", "one", "some"}
+    determiners = {
+        "my",
+        "his",
+        "her",
+        "their",
+        "our",
+        "your",
+        "the",
+        "a",
+        "an",
+        "that",
+        "this",
+        "one",
+        "some",
+    }
     for s, e, t in per_spans:
         eid = span_ent.get((s, e))
         words = t.split()
         if eid is None or not words or words[0].lower() in determiners or len(words) > 4:
             continue
         # a proper name: every word capitalised (Mr. Darcy, Sir John, Mary Lennox), said more than once
-        if all(w[:1].isupper() or w in (".", "'s", "of") for w in words) and len(doc.entities.get(eid, [])) >= 2:
+        if (
+            all(w[:1].isupper() or w in (".", "'s", "of") for w in words)
+            and len(doc.entities.get(eid, [])) >= 2
+        ):
             out.setdefault(eid, t)
     return out
 
@@ -426,6 +443,30 @@ def _label_entity(label: str | None, ents, ent_text) -> int | None:
         if score > best_score:
             best, best_score = eid, score
     return best
+
+
+TYPOGRAPHY = "\u201c\u201d\u2018\u2019\u2014\u2013\u2026"
+
+
+def run_damaged(doc: LitBankDoc) -> tuple[dict[str, Any], Any]:
+    """Destroy every typographic glyph into U+FFFD, restore with `ficpress.restore`, analyse.
+
+    Returns the analysis of the restored text and a function mapping its offsets back to the
+    excerpt's (each lost glyph was one character, so source offsets are the excerpt's).
+    """
+    from ficpress import restore
+    from ficpress.analyse import people
+    from ficpress.model import Source
+
+    broken = "".join("\ufffd" if c in TYPOGRAPHY else c for c in doc.text)
+    rest = restore.restore(Source(path=f"{doc.name}.txt", text=broken))
+    paras = []
+    pos = 0
+    for line in rest.text.split("\n"):
+        if line.strip():
+            paras.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return people(rest.text, paragraphs=paras), rest.offsets.to_source
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
