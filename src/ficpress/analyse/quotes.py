@@ -210,7 +210,7 @@ def detect(text: str, paragraphs: list[tuple[int, int]], style: str | None = Non
     return out
 
 
-_DASH_LINE = re.compile(r"(?:^|:\s)(?:\u2014|\u2015|--)\s?(?=\S)", re.M)
+_DASH_LINE = re.compile(r"(?:^|:\s)(?:\u2014|\u2015|--)\s?(?=[A-Z\u00c0-\u00de\"'\u201c\u2018])", re.M)
 _DASH_TAG = re.compile(
     r"(?:,|[!?]|\s\u2014)\s+(?:he|she|they|I|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(?:[a-z]+ly\s+)?([a-z]+)\b[^.!?:]*([.!?:,]|$)"
 )
@@ -290,6 +290,29 @@ def _finish(q: Quote, text: str, close_pos: int, pi: int, closed: bool) -> None:
         q.end = close_pos
 
 
+_SUBJ = {"he", "she", "i", "they", "we", "you", "it"}
+
+
+def _tag_follows(words: list[str]) -> bool:
+    """'said he', 'she said', 'Willow said', 'the man said', 'she quietly said' right after a quote."""
+    if not words:
+        return False
+    low = [w.lower() for w in words]
+    if low[0] in SPEECH_VERBS:
+        return True
+    if len(low) > 1 and low[1] in SPEECH_VERBS and (low[0] in _SUBJ or words[0][:1].isupper()):
+        return True
+    if len(low) > 2 and low[2] in SPEECH_VERBS:
+        return low[0] in ("the", "a", "an", "his", "her", "my", "their") or low[1].endswith("ly")
+    return False
+
+
+def glued_lower(before: str, inner: str) -> bool:
+    """A quotation opening in lower case right after a word, inside a sentence: a phrase, not a line."""
+    b = before.rstrip()
+    return bool(b) and b[-1].isalnum() and before.endswith((" ", "\t")) and inner[:1].islower()
+
+
 def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str:
     """speech, thought (tagged with a thinking verb) or mention (scare quote, title, term)."""
     ps, pe = paragraphs[q.paragraph]
@@ -305,9 +328,13 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str:
     words = _WORD.findall(inner)
     terminal = bool(re.search(r"[,.!?\u2026\u2014\u2013-]\W*$", inner))
     starts_par = not before.strip() or before.rstrip()[-1:] in ".!?:\u2026\u2014-\"\u201d\u2019'*)"
-    speech_near = any(w in SPEECH_VERBS for w in tag_after[:3]) or any(
-        w in SPEECH_VERBS for w in tag_before[-2:]
+    raw_after = _WORD.findall(after)[:4]
+    speech_near = _tag_follows(raw_after) or any(w in SPEECH_VERBS for w in tag_before[-2:])
+    resumed = bool(re.search(r"[\"\u201d\u2019']", before)) and any(
+        w in SPEECH_VERBS for w in tag_before[-3:]
     )
+    if glued_lower(before, inner) and not _tag_follows(raw_after) and not resumed:
+        return "mention"  # She didn't say "perhaps never," / generally "very particular,"
     if (
         tag_before
         and tag_before[-1] in ("called", "call", "calls", "named", "titled", "entitled")
