@@ -249,7 +249,7 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
         phrase = " ".join(words)
         if words[-1] in ("and", "as", "with", "to", "in", "of", "that", "who") or len(words[-1]) < 3:
             continue
-        if words[-1] in ch.EPITHETS and any(words[-1] in a for c in chars for a in c.aliases):
+        if words[-1] in ch.EPITHETS and any("the " + words[-1] in c.aliases for c in chars):
             continue
         found[phrase.lower()].append((m.start(g), m.start(g) + len(phrase)))
     out = []
