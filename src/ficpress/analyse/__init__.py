@@ -494,6 +494,23 @@ def _other_party(speech: list, atts: list[sp.Attribution], i: int, a: sp.Attribu
 def _output(
     text: str, chars: list[ch.Character], speech: list, atts: list[sp.Attribution], refs: list[sp.Ref]
 ) -> dict:
+    # the people of the story: whoever speaks or is spoken to, or is named twice and reads as a person
+    roles = {a.speaker for a in atts if a.speaker is not None} | {x for a in atts for x in a.addressees}
+    keep = [
+        i
+        for i, c in enumerate(chars)
+        if i in roles
+        or c.gender is not None
+        or (c.person_score >= 2 and not c.name.startswith("the ") and len(c.mentions) >= 2)
+    ]
+    new_index = {old: k for k, old in enumerate(keep)}
+    chars = [chars[i] for i in keep]
+    refs = [
+        sp.Ref(r.start, r.end, new_index[r.char], r.kind, r.in_quote) for r in refs if r.char in new_index
+    ]
+    for a in atts:
+        a.speaker = new_index.get(a.speaker) if a.speaker is not None else None
+        a.addressees = [new_index[x] for x in a.addressees if x in new_index]
     for i, c in enumerate(chars):
         c.id = f"c{i + 1}"
         counts = Counter(m.text for m in c.mentions)
