@@ -527,3 +527,18 @@ def test_ao3_download_metadata_reaches_the_opf_and_the_html_header() -> None:
         assert txt.count(note) == 1, note
     first_words = " ".join(m.summary.split()[:3])
     assert txt.count(first_words) == 1
+
+
+HEADER_FIXTURE = Path(__file__).parent / "fixtures" / "ingest" / "header-block.txt"
+
+
+@pytest.mark.skipif(not HEADER_FIXTURE.exists(), reason="header-block fixture not present")
+def test_header_block_lines_are_shown_once_as_metadata() -> None:
+    from ficpress import pipeline
+
+    w = pipeline.load(HEADER_FIXTURE)
+    txt = publish.render(w, "txt").decode()
+    assert w.meta.summary and w.meta.disclaimer
+    for line in (w.meta.summary.split()[-4:], w.meta.disclaimer.split()[-4:]):
+        assert txt.count(" ".join(line)) == 1, line
+    assert "-----" not in txt.replace("-" * len(w.meta.title), "")

@@ -224,7 +224,7 @@ def build(work: Work, *, notes: str = "show", review: bool = False) -> Document:
             continue
         if block.kind == "heading" and chapter is not None and _is_chapter_heading(block, chapter, text):
             continue
-        if block.kind == "front_matter" and _duplicates_meta(text[block.start : block.end], work):
+        if block.kind == "front_matter" and _duplicates_meta(block, text[block.start : block.end], work):
             continue
         item = _item(block, inliner, text)
         if item is None:
@@ -362,14 +362,22 @@ def _is_chapter_heading(block: Block, chapter: Chapter, text: str) -> bool:
     return _norm(text[block.start : block.end]) == _norm(chapter.title)
 
 
-def _duplicates_meta(line: str, work: Work) -> bool:
-    """Front-matter lines already shown on the title page (the title, a byline, "Label: value")."""
+def _duplicates_meta(block: Block, line: str, work: Work) -> bool:
+    """Front-matter lines already shown on the title page: header-block lines (read into the
+    metadata), the title, a byline, "Label: value" lines, continuation lines of a summary or
+    disclaimer, and bare separators."""
+    if block.attrs.get("field") in ("header", "title", "author", "byline"):
+        return True
     n = _norm(line)
     if not n or n == _norm(work.meta.title):
         return True
     if n.startswith("by ") and any(_norm(a) in n for a in work.meta.authors):
         return True
-    return bool(_LABEL_LINE.match(line))
+    if _LABEL_LINE.match(line):
+        return True
+    m = work.meta
+    known = _norm(" ".join([m.summary, m.disclaimer, *m.notes]))
+    return len(n) > 8 and n in known
 
 
 def _item(block: Block, inliner: _Inliner, text: str) -> Item | None:
