@@ -8,9 +8,11 @@ so the readers behind the zip and the parser are reached too.
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import random
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path
@@ -132,6 +134,7 @@ def run_case(name: str, seed: int, workdir: Path) -> str:
 
 
 _WORK = Path(tempfile.mkdtemp(prefix="ficpress-fuzz-"))
+atexit.register(shutil.rmtree, _WORK, True)
 
 
 @settings(

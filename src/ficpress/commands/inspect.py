@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections import Counter
 from dataclasses import asdict
@@ -18,10 +19,20 @@ from ficpress.model import Work
 
 
 def chapter_list(work: Work) -> list[dict[str, Any]]:
-    """Each chapter with what a library or reader shows: title, span, words, notes, breaks."""
+    """Each chapter with what a library or reader shows: title, span, words, notes, breaks.
+
+    Blocks are found by bisection, so a book of thousands of chapters stays linear.
+    """
+    blocks = sorted(work.blocks, key=lambda b: (b.start, b.end))
+    starts = [b.start for b in blocks]
     out = []
     for c in work.chapters:
-        inside = work.blocks_in(c.start, c.end)
+        lo = bisect.bisect_left(starts, c.start)
+        hi = bisect.bisect_right(starts, c.end)
+        inside = [b for b in blocks[lo:hi] if b.end <= c.end]
+        words = sum(
+            len(work.text[b.start : b.end].split()) for b in inside if b.kind in ("paragraph", "verse")
+        )
         out.append(
             {
                 "number": c.number,
@@ -31,10 +42,7 @@ def chapter_list(work: Work) -> list[dict[str, Any]]:
                 "implicit": c.implicit,
                 "heading": c.heading_start is not None,
                 "summary": c.summary,
-                "words": sum(
-                    len(work.text[b.start : b.end].split()) for b in inside if b.kind in ("paragraph", "verse")
-                )
-                or len(work.text[c.start : c.end].split()),
+                "words": words or len(work.text[c.start : c.end].split()),
                 "scene_breaks": sum(b.kind == "scene_break" for b in inside),
                 "notes": sum(b.kind == "note" for b in inside),
                 "verse": sum(b.kind == "verse" for b in inside),
@@ -76,7 +84,9 @@ def command(
         extra = ", ".join(
             f"{n} {k.replace('_', ' ')}" for k in ("scene_breaks", "notes", "verse") if (n := ch[k])
         )
-        con.print(f"  {ch['number']:>3}. {escape(ch['title'])}  ({ch['words']:,} words{'; ' + extra if extra else ''})")
+        con.print(
+            f"  {ch['number']:>3}. {escape(ch['title'])}  ({ch['words']:,} words{'; ' + extra if extra else ''})"
+        )
     kinds = Counter(b.kind for b in work.blocks)
     con.print("blocks: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
     dmg = Counter(d.kind for d in work.damage)
