@@ -72,6 +72,13 @@ def test_empty_file(tmp_path: Path) -> None:
     _refused(p, "empty", tmp_path=tmp_path)
 
 
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf", b"\n\n  \r\n\t\n", b"\xff\xfe \x00\n\x00"])
+def test_whitespace_or_bom_only(tmp_path: Path, data: bytes) -> None:
+    p = tmp_path / "blank.txt"
+    p.write_bytes(data)
+    _refused(p, "no text", tmp_path=tmp_path)
+
+
 def test_png_renamed_txt(tmp_path: Path) -> None:
     p = tmp_path / "cover.txt"
     p.write_bytes(PNG)

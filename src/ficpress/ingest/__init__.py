@@ -55,6 +55,10 @@ def read(path: str | Path) -> Source:
         from ficpress.ingest import html
 
         return html.read_html(p, data, decoded=decoded)
+    if not decoded.text.strip():
+        raise FicpressError(
+            p, "holds no text (only whitespace or a byte-order mark): there is no story to read"
+        )
     if _mostly_controls(decoded.text):
         raise FicpressError(p, "is a binary file, not text, HTML or EPUB")
     from ficpress.ingest import text as text_reader
