@@ -757,6 +757,14 @@ def _ctx(text: str, m: Mention | tuple[int, int], width: int = 50) -> str:
     return f"{left}[{text[s:e]}]{right}"
 
 
+def _acts(text: str, end: int) -> bool:
+    """The name is followed by a verb: the subject of its clause ("when Holmes laughed, he ...")."""
+    w = re.match(r"\s+([a-z]+)", text[end : end + 20])
+    return bool(w) and (
+        w.group(1) in _SUBJECT_VERBS or w.group(1) in SPEECH_VERBS or w.group(1).endswith("ed")
+    )
+
+
 def person_scores(chars: list[Character], text: str) -> None:
     """Evidence that a cluster is a person rather than a place or thing."""
     for c in chars:
@@ -773,17 +781,24 @@ def person_scores(chars: list[Character], text: str) -> None:
                 score += 1.5
             elif nxt.endswith("ed") and not m.in_quote:
                 score += 0.5
-            if re.search(r"(?:,|\bsaid|\basked|\breplied)\s*$", before):
-                score += 0.5
+            prev = re.findall(r"[a-z]+", before)
+            if prev and prev[-1] in SPEECH_VERBS and not m.in_quote:
+                score += 1.5  # "said Holmes"
+            elif before.rstrip().endswith(","):
+                score += 0.3
             if m.in_quote:
                 score += 0.3
             if re.search(
-                r"\b(?:in|at|to|from|into|near|of|across|through|toward|towards)\s+(?:the\s+)?$", before
+                r"\b(?:in|at|from|into|near|across|through|toward|towards|on)\s+(?:the\s+)?$", before
             ):
                 place += 1
             if after.startswith(("'s", "\u2019s")):
                 score += 0.5
-        if c.mentions and c.mentions[0].parts and c.mentions[0].parts[0].lower() in given_names():
+        if (
+            c.mentions
+            and c.mentions[0].parts
+            and (c.mentions[0].parts[0].lower() in given_names() or name_gender(c.mentions[0].parts[0]))
+        ):
             score += 2
         c.person_score = score - place
 
@@ -801,7 +816,9 @@ def assign_gender(chars: list[Character], text: str, idx: TextIndex) -> None:
             continue
         male = female = 0.0
         for m in c.mentions:
-            if m.in_quote or not m.initial:
+            if m.in_quote:
+                continue
+            if not m.initial and not _acts(text, m.end):
                 continue
             seg = text[m.end : m.end + 200].split("\n", 1)[0]
             cut = re.search(r"[.!?][\"\u201d\u2019]?\s", seg)
