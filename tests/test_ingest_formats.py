@@ -408,3 +408,18 @@ def test_utf16_html_without_declaration(tmp_path: Path) -> None:
     assert src.meta.source.encoding == "utf-16-le"
     assert src.text == "One\nHello \u2014 world.\nTwo\nBye."
     assert _titles(src) == ["One", "Two"]
+
+
+def test_word_processor_html() -> None:
+    """A "Save as Web Page" export: chapter title by looks only, spacer paragraphs between every paragraph."""
+    src = ingest.read(ING / "word-export.htm")
+    _check_offsets(src)
+    assert src.meta.source.kind == "html" and src.meta.source.encoding in ("cp1252", "utf-8")
+    assert _titles(src) == ["Chapter Three: The Fall"]
+    assert src.chapters[0].heading_start == 0
+    # spacer paragraphs are spacing here, so only the ~*~ line is a break
+    assert [(b.attrs["glyph"], b.attrs["source"]) for b in src.blocks if b.kind == "scene_break"] == [
+        ("~*~", "symbols")
+    ]
+    assert sum(b.kind == "paragraph" for b in src.blocks) == 5
+    assert [(s.kind, src.text[s.start : s.end]) for s in src.spans] == [("emphasis", "Too long,")]

@@ -268,8 +268,23 @@ def parse_generic(root: Any, meta: WorkMeta, *, title_hint: str = "") -> WorkPar
     return parts
 
 
+def _promote(item: Any) -> Any:
+    """Word processors mark chapter titles by looks, not tags: a short bold or centred
+    "Chapter 3: ..." paragraph is taken as a heading when the file has no real ones."""
+    if item.kind != "para" or len(item.text) > 80 or not _CHAPTER_WORD.match(item.text):
+        return item
+    whole = any(k in ("strong", "underline") and a == 0 and b >= len(item.text) for k, a, b, _ in item.spans)
+    if not whole and item.attrs.get("align") != "center":
+        return item
+    from ficpress.ingest.markup import Item
+
+    return Item("heading", item.text, [], {**item.attrs, "level": 7, "promoted": True})
+
+
 def split_by_headings(items: list[Any], meta: WorkMeta) -> WorkParts:
     """Chapters from headings: an `h1` used once is the work's title; the level that repeats splits."""
+    if not any(i.kind == "heading" for i in items):
+        items = [_promote(i) for i in items]
     heads = [i for i in items if i.kind == "heading"]
     levels: dict[int, int] = {}
     for h in heads:
