@@ -421,7 +421,7 @@ def _learn_vocatives(text: str, speech: list, atts: list[sp.Attribution], chars:
             and word[0].isupper()
             and src_i is not None
             and len(chars[src_i].mentions) <= 6
-            and chars[src_i].person_score < 3
+            and chars[src_i].person_score < 5
             and word in clear
             and word.split()[0].lower() not in ch.given_names()
         )

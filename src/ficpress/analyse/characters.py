@@ -797,7 +797,10 @@ def person_scores(chars: list[Character], text: str) -> None:
         if (
             c.mentions
             and c.mentions[0].parts
-            and (c.mentions[0].parts[0].lower() in given_names() or name_gender(c.mentions[0].parts[0]))
+            and (
+                c.mentions[0].parts[0].lower() in given_names()
+                or (name_gender(c.mentions[0].parts[0]) and _zipf(c.mentions[0].parts[0].lower()) < 4.5)
+            )
         ):
             score += 2
         c.person_score = score - place
