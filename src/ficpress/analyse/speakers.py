@@ -342,7 +342,17 @@ def find_vocatives(
                 out.append((s, e, word, None))
     # a known name closing the line after a greeting or a term of address: "Sure thing Nibblet."
     seen = {v[0] for v in out}
-    for r in res.at(q_start, q_end):
+    inside = res.at(q_start, q_end)
+    for prev_r, r in zip(inside, inside[1:], strict=False):
+        # two terms of address in a row: "Listen to Red Li’l Bit, unless ..."
+        if (
+            r.start not in seen
+            and text[prev_r.end : r.start] == " "
+            and re.match(r"[,?!]", text[r.end : r.end + 1])
+        ):
+            out.append((r.start, r.end, text[r.start : r.end], r.char))
+            seen.add(r.start)
+    for r in inside:
         if r.start in seen or r.kind == "pronoun":
             continue
         if not re.match(r"[\s.?!\u2026\u2014-]*[\"\u201d\u2019']?$", text[r.end : q_end]):
