@@ -189,3 +189,26 @@ def test_the_installed_command_runs(story: Path, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     html = (out / "story.html").read_text(encoding="utf-8")
     assert "<script" not in html and "She said hello." in html
+
+
+def test_an_internal_error_in_a_batch_is_one_line_and_the_rest_convert(
+    story: Path, tmp_path: Path, monkeypatch
+) -> None:
+    other = story.parent / "other.txt"
+    other.write_text(STORY, encoding="utf-8")
+    from ficpress import pipeline
+
+    real_load = pipeline.load
+
+    def flaky(path, **kwargs):
+        if Path(path).name == "story.txt":
+            raise ValueError("unexpected\nsecond line")
+        return real_load(path, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load", flaky)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["convert", str(story), str(other), "-o", str(out), "--to", "txt"])
+    assert result.exit_code == 70
+    errors = [ln for ln in result.output.splitlines() if "error" in ln]
+    assert len(errors) == 1 and str(story) in errors[0] and "second line" not in result.output
+    assert [p.name for p in out.iterdir()] == ["other.txt"]

@@ -106,8 +106,10 @@ def command(
                 internal = True
                 if state.verbose:
                     traceback.print_exc()
+                first = (str(exc).splitlines() or [""])[0]
                 progress.console.print(
-                    f"ficpress: error: {path}: internal error: {type(exc).__name__}: {exc}",
+                    f"ficpress: error: {path}: internal error: {type(exc).__name__}: {first}"
+                    " (run with --verbose for details)",
                     markup=False,
                     highlight=False,
                     soft_wrap=True,
