@@ -156,7 +156,7 @@ def test_a_batch_reports_a_bad_file_in_one_line_and_goes_on(story: Path, tmp_pat
         app, ["convert", str(story), str(bad), str(other), "-o", str(out), "--to", "txt,json"]
     )
     assert result.exit_code != 0
-    errors = [ln for ln in result.output.splitlines() if "error" in ln]
+    errors = [ln for ln in result.output.splitlines() if ln.startswith("ficpress: error")]
     assert len(errors) == 1 and str(bad) in errors[0]
     assert "Traceback" not in result.output
     assert sorted(p.name for p in out.iterdir()) == ["other.json", "other.txt", "story.json", "story.txt"]
@@ -209,6 +209,6 @@ def test_an_internal_error_in_a_batch_is_one_line_and_the_rest_convert(
     out = tmp_path / "out"
     result = runner.invoke(app, ["convert", str(story), str(other), "-o", str(out), "--to", "txt"])
     assert result.exit_code == 70
-    errors = [ln for ln in result.output.splitlines() if "error" in ln]
+    errors = [ln for ln in result.output.splitlines() if ln.startswith("ficpress: error")]
     assert len(errors) == 1 and str(story) in errors[0] and "second line" not in result.output
     assert [p.name for p in out.iterdir()] == ["other.txt"]
