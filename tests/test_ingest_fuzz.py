@@ -25,9 +25,9 @@ from ficpress import ingest
 from ficpress.errors import FicpressError
 
 ING = FIXTURES / "ingest"
-SEEDS = sorted(p for p in ING.iterdir() if p.is_file() and p.suffix in (".html", ".epub", ".txt", ".md")) + [
-    FIXTURES.parent.parent / "examples" / "breaking-alone.txt"
-]
+SEEDS = sorted(
+    p for p in ING.iterdir() if p.is_file() and p.suffix in (".html", ".htm", ".epub", ".txt", ".md")
+) + [FIXTURES.parent.parent / "examples" / "breaking-alone.txt"]
 SEED_BYTES = {p.name: p.read_bytes()[:200_000] for p in SEEDS}
 JUNK = [
     b"\x00",
