@@ -468,6 +468,16 @@ def _is_initial(text: str, pos: int, par_start: int) -> bool:
 def find_mentions(text: str, idx: TextIndex) -> list[Mention]:
     """Capitalised name runs, with honorifics and 'the Title' forms, classified as names or not."""
     toks = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+    # headings ("Jo Meets Apollyon", "Part 2") are title case, not people talking
+    headings = [(s, e) for s, e in idx.paragraphs if _title_like(text[s:e])]
+    if headings:
+        hs = [h[0] for h in headings]
+
+        def in_heading(pos: int) -> bool:
+            i = bisect.bisect_right(hs, pos) - 1
+            return i >= 0 and pos < headings[i][1]
+
+        toks = [t for t in toks if not in_heading(t[0])]
     lower: Counter[str] = Counter()
     cap_mid: Counter[str] = Counter()
     cap_init: Counter[str] = Counter()
@@ -494,7 +504,7 @@ def find_mentions(text: str, idx: TextIndex) -> list[Mention]:
     names = given_names()
 
     def is_name_token(w: str, initial: bool) -> bool:
-        if not w[0].isupper() or len(w) < 2 and w != "O":
+        if not w[0].isupper() or len(w) < 2:
             return False
         lw = w.lower()
         if lw in STOP or w.isupper() and len(w) > 1 and not (len(w) <= 3 and cap_mid[w] > 0):
@@ -524,6 +534,8 @@ def find_mentions(text: str, idx: TextIndex) -> list[Mention]:
         if w1[0].isupper() and w2[0].isupper() and text[toks[a][1] : toks[a + 1][0]] == " ":
             if w1.lower() in STOP or w2.lower() in STOP or w1.lower() in HONORIFICS:
                 continue
+            if initial_flags[a] and (lower[w1.lower()] or _zipf(w1.lower()) >= 4.0):
+                continue  # "Suddenly Tuppence", "Poor Jo": a sentence opener before a name
             pair_count[(w1, w2)] += 1
     phrases = {p for p, c in pair_count.items() if c >= 2}
 
@@ -590,6 +602,15 @@ def find_mentions(text: str, idx: TextIndex) -> list[Mention]:
         else:
             i += 1
     return mentions
+
+
+def _title_like(line: str) -> bool:
+    """A short line whose words are nearly all capitalised and that does not end a sentence."""
+    words = re.findall(r"[A-Za-z][\w'\u2019]*", line)
+    if not words or len(words) > 10 or re.search(r"[.!?\"\u201d]\s*$", line.strip()):
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps >= 0.7 * len(words) and len(words) >= 2
 
 
 def _strip_poss(w: str) -> str:

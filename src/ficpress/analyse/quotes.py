@@ -99,7 +99,7 @@ def quote_style(text: str) -> str:
     """'double' unless the text plainly uses single marks for speech (British style)."""
     doubles = text.count('"') + sum(text.count(c) for c in OPEN_D + CLOSE_D)
     singles = len(re.findall(r"(?:^|[\s(\[\u2014])[\u2018'](?=[A-Za-z])", text, flags=re.M))
-    return "single" if singles > 2 * doubles + 5 else "double"
+    return "single" if singles >= 2 and singles > 2 * doubles + (5 if doubles else 0) else "double"
 
 
 def _marks(p: str, style: str) -> list[tuple[int, str]]:
