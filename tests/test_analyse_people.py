@@ -252,3 +252,31 @@ def test_dash_dialogue() -> None:
     assert "he said" not in quotes[0]
     assert "Come up at once." in quotes[1]
     assert any(q.startswith("\u2014 Because") for q in quotes)
+
+
+def test_british_single_quotes() -> None:
+    text = "\u2018Hello,\u2019 said Alice. \u2018Who are you?\u2019\n\u2018Nobody you know,\u2019 said Tom.\n"
+    said = _said(people(text), text)
+    assert said == [
+        ("\u2018Hello,\u2019", "Alice"),
+        ("\u2018Who are you?\u2019", "Alice"),
+        ("\u2018Nobody you know,\u2019", "Tom"),
+    ]
+
+
+def test_headings_and_sentence_openers_are_not_names() -> None:
+    text = (
+        "Jo Meets Apollyon\n"
+        "Jo sat by the fire. Suddenly Meg came in. Suddenly Meg laughed, and Jo laughed too.\n"
+        '"Poor Jo," said Meg. Poor Jo looked up.\n'
+    )
+    names = {c["name"] for c in people(text)["characters"]}
+    assert "Jo" in names and "Meg" in names
+    assert not any(n.startswith(("Suddenly", "Poor", "Jo Meets")) for n in names), names
+
+
+def test_empty_and_quote_only_texts() -> None:
+    for text in ("", "\n\n", '"', "\u201cHello"):
+        r = people(text)
+        assert all(0 <= q["start"] < q["end"] <= len(text) for q in r["quotes"])
+    assert analyse(_work("Just narration.\n"))["quotes"] == []
