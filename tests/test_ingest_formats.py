@@ -423,3 +423,26 @@ def test_word_processor_html() -> None:
     ]
     assert sum(b.kind == "paragraph" for b in src.blocks) == 5
     assert [(s.kind, src.text[s.start : s.end]) for s in src.spans] == [("emphasis", "Too long,")]
+
+
+def test_ao3_epub_hand_built_before_2019() -> None:
+    """AO3's own EPUBs before calibre: preface.xhtml, chapterN_M.xhtml parts (meta only on the first part),
+    afterword.xhtml; an OPF with only title, creator, language, publisher and identifier."""
+    src = ingest.read(ING / "ao3-handbuilt-2013.epub")
+    m = src.meta
+    _check_offsets(src)
+    assert m.source.kind == "ao3-epub" and m.raw["template"] == "pre-2019"
+    assert m.title == "Small Hours" and m.authors == ["larkspur", "wren_writes"]
+    assert (m.published, m.updated, m.chapters_posted, m.chapters_expected) == (
+        "2012-10-31",
+        "2013-01-02",
+        2,
+        3,
+    )
+    assert _rels(src) == [("romantic", ["Oz", "Willow Rosenberg"])]
+    assert _titles(src) == ["Chapter 1: Two A.M.", "Chapter 2: Four A.M."]
+    assert _blocks(src, "note", role="head", chapter=1) == ["Written at two a.m., naturally."]
+    assert m.summary == "Oz plays the same three chords at two in the morning."
+    # the second part of chapter 1 continues chapter 1
+    assert src.text[src.chapters[0].start : src.chapters[0].end].endswith("It became a song around three.")
+    assert [b.attrs["glyph"] for b in src.blocks if b.kind == "scene_break"] == ["- - -"]
