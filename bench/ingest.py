@@ -43,6 +43,7 @@ AO3_FILES = [
     "ao3-download-2025.html",
     "ao3-page-entire.html",
     "ao3-page-chapter.html",
+    "ao3-handbuilt-2013.epub",
     "ao3-calibre.epub",
     "ao3-calibre-real.epub",
 ]
