@@ -64,6 +64,50 @@ _VOC_TAIL_LEAD = {
     "on",
     "sweetie",
 }
+# words after which a name is an object, not someone addressed: "Freud and Jung."
+_NOT_BEFORE_VOCATIVE = {
+    "and",
+    "or",
+    "the",
+    "a",
+    "an",
+    "to",
+    "of",
+    "with",
+    "for",
+    "from",
+    "at",
+    "by",
+    "about",
+    "like",
+    "than",
+    "as",
+    "in",
+    "on",
+    "into",
+    "saw",
+    "see",
+    "tell",
+    "told",
+    "ask",
+    "asked",
+    "call",
+    "called",
+    "is",
+    "was",
+    "be",
+    "been",
+    "love",
+    "loved",
+    "hate",
+    "meet",
+    "met",
+    "know",
+    "knew",
+    "that",
+    "without",
+    "after",
+}
 VOCATIVE_WORDS = {
     "pet",
     "love",
@@ -358,7 +402,13 @@ def find_vocatives(
         if not re.match(r"[\s.?!\u2026\u2014-]*[\"\u201d\u2019']?$", text[r.end : q_end]):
             continue
         prev = re.findall(r"[A-Za-z']+", text[max(q_start, r.start - 20) : r.start])
-        rare = r.kind in ("name", "title") and res.counts.get(r.char, 0) <= 10
+        rare = (
+            r.kind in ("name", "title")
+            and res.counts.get(r.char, 0) <= 10
+            and bool(prev)
+            and prev[-1].lower() not in _NOT_BEFORE_VOCATIVE
+            and not prev[-1][0].isupper()
+        )
         if prev and (prev[-1].lower() in _VOC_TAIL_LEAD or rare):
             out.append((r.start, r.end, text[r.start : r.end], r.char))
     return out
