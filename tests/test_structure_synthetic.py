@@ -478,3 +478,49 @@ def test_html_through_the_pipeline(tmp_path: Path) -> None:
 def test_implicit_first_chapter_is_numbered_like_the_next(second: str, first: str) -> None:
     work = build(f"{PROSE}\n{second}\n{PROSE}")
     assert work.chapters[0].title == first and work.chapters[0].implicit
+
+
+HEADER_WITH_NOTES = (
+    "Title: Night Watch\n"
+    "Author: Someone\n"
+    "Disclaimer: The characters belong to Joss Whedon.\n"
+    "No money is being made.\n"
+    "Rating: T\n"
+    "A/N: Written for a challenge.\n"
+    "Summary: Willow keeps watch.\n"
+    "\n"
+)
+
+
+def test_header_disclaimer_and_author_note_are_notes(tmp_path: Path) -> None:
+    p = tmp_path / "fic.txt"
+    p.write_text(HEADER_WITH_NOTES + f"{PROSE}\n{PROSE}", encoding="utf-8")
+    source = ingest.read(p)
+    work = structure.build(source, restore.restore(source))
+    notes = [(work.slice(b), b.attrs["role"]) for b in work.blocks if b.kind == "note"]
+    assert notes == [
+        ("Disclaimer: The characters belong to Joss Whedon.\nNo money is being made.", "disclaimer"),
+        ("A/N: Written for a challenge.", "head"),
+    ]
+    assert kinds(work, "front_matter") == [
+        "Title: Night Watch",
+        "Author: Someone",
+        "Rating: T",
+        "Summary: Willow keeps watch.",
+    ]
+    # The header (its notes included) is the work's front matter: the story starts the first chapter.
+    assert work.text[work.chapters[0].start :].startswith(PROSE[:20])
+    assert work.meta.disclaimer.startswith("The characters belong")
+
+
+@pytest.mark.parametrize(("mode", "times"), [("show", 1), ("end", 1), ("omit", 0)])
+def test_header_notes_are_published_once(tmp_path: Path, mode: str, times: int) -> None:
+    from ficpress import pipeline, publish
+
+    p = tmp_path / "fic.txt"
+    p.write_text(HEADER_WITH_NOTES + f"{PROSE}\n{PROSE}", encoding="utf-8")
+    work = pipeline.load(p)
+    for fmt in ("txt", "md", "html"):
+        out = publish.render(work, fmt, notes=mode).decode()
+        assert out.count("belong to Joss Whedon") == times, (fmt, mode)
+        assert out.count("Written for a challenge") == times, (fmt, mode)

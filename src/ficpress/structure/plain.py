@@ -9,6 +9,8 @@ linear pass over lines or units.
 
 from __future__ import annotations
 
+import re
+
 from ficpress.model import Block, Restoration, Source, Span, Work
 from ficpress.structure import chapters as chapters_mod
 from ficpress.structure import dividers, frontmatter, inline, notes, scenes, verse
@@ -20,17 +22,47 @@ from ficpress.structure.lines import QUOTES, Line, Unit, ends_sentence, split_li
 INLINE_KINDS = {"paragraph", "verse", "note", "letter"}
 
 
+# A "Label:" line of a header block; lines without one continue the entry above them.
+_HEADER_LABEL = re.compile(r"^[A-Za-z][A-Za-z'\u2019/\- ]{0,24}?\s*:")
+
+
 def _header_lines(lines: list[Line], source: Source, restoration: Restoration) -> int:
-    """Label the ingest-read header block as front matter; return the first body line index."""
+    """Label the ingest-read header block; return the first body line index.
+
+    "Title:", "Author:", "Rating:" ... lines are front matter (publish shows them
+    as metadata). A "Disclaimer:" or "A/N:" entry, continuation lines included,
+    is a note the author wrote to readers, so it becomes a typed note (role
+    disclaimer or head) that output can show, collapse or drop like any other.
+    """
     he = source.meta.raw.get("header_end")
     if not isinstance(he, int) or he <= 0:
         return 0
     end = restoration.offsets.to_text(he)
     i = 0
+    entry: Line | None = None  # the label line of the note entry being continued
     while i < len(lines) and lines[i].start < end:
-        if not lines[i].blank:
-            lines[i].label = "front_matter"
-            lines[i].attrs = {"field": "header"}
+        ln = lines[i]
+        if ln.blank:
+            entry = None
+        else:
+            s = ln.stripped
+            if _HEADER_LABEL.match(s) or dividers.divider_glyph(s) is not None:
+                entry = None
+                n = notes.labelled_note(s) if _HEADER_LABEL.match(s) else None
+                if n is not None:
+                    role = "disclaimer" if n[0] == "disclaimer" else "head"
+                    ln.label, ln.confidence = "note", 0.95
+                    ln.attrs = {"role": role, "labelled": True, "header": True}
+                    entry = ln
+                    i += 1
+                    continue
+            elif entry is not None:
+                entry.attrs["through"] = i  # a continuation line of the note
+                ln.label = "note_part"
+                i += 1
+                continue
+            ln.label = "front_matter"
+            ln.attrs = {"field": "header"}
         i += 1
     return i
 
@@ -187,8 +219,11 @@ def _units(lines: list[Line], first: int, single: bool, stanzas: list[verse.Stan
             )
             i = idx[-1] + 1
         elif ln.label is not None:
-            units.append(Unit(ln.label, [i], ln.lo, ln.hi, ln.confidence, dict(ln.attrs), gap))
-            i += 1
+            attrs = dict(ln.attrs)
+            j = attrs.pop("through", i)  # a unit of several lines (a header note and its continuation)
+            idx = [k for k in range(i, j + 1) if not lines[k].blank]
+            units.append(Unit(ln.label, idx, ln.lo, lines[j].hi, ln.confidence, attrs, gap))
+            i = j + 1
         elif single or i < first:
             units.append(Unit("paragraph", [i], ln.lo, ln.hi, 0.9, {}, gap))
             i += 1
@@ -204,6 +239,14 @@ def _units(lines: list[Line], first: int, single: bool, stanzas: list[verse.Stan
             i = j + 1
         gap = 0
     return units
+
+
+def _first_story_unit(units: list[Unit]) -> int:
+    """Index of the first unit after the front matter (a header block's notes are front matter too)."""
+    return next(
+        (i for i, u in enumerate(units) if u.kind != "front_matter" and not u.attrs.get("header")),
+        len(units),
+    )
 
 
 def _unlabelled_notes(units: list[Unit], first: int, text: str) -> None:
@@ -311,7 +354,7 @@ def build_plain(source: Source, restoration: Restoration) -> Work:
         stanzas, _ = verse.detect_grouped(lines, groups, refrains)
 
     units = _units(lines, first_line, single, stanzas)
-    first = next((i for i, u in enumerate(units) if u.kind != "front_matter"), len(units))
+    first = _first_story_unit(units)
     _unlabelled_notes(units, first, text)
 
     # Blank-line scene breaks become units of their own, between the units they separate.
@@ -324,7 +367,7 @@ def build_plain(source: Source, restoration: Restoration) -> Work:
                 merged.append(Unit("scene_break", [], p.hi, u.lo, breaks[i], {"glyph": ""}))
             merged.append(u)
         units = merged
-        first = next((i for i, u in enumerate(units) if u.kind != "front_matter"), len(units))
+        first = _first_story_unit(units)
 
     if not meta.title:
         # No title line: the file name is a weak stand-in (confidence says so).
