@@ -309,6 +309,16 @@ def test_member_lying_about_its_size_is_stopped(tmp_path: Path) -> None:
     _refused(p, "c.xhtml", tmp_path=tmp_path)
 
 
+def test_forged_entry_count(tmp_path: Path) -> None:
+    """An end-of-directory record claiming 65,535 entries is refused before zipfile reads them."""
+    data = bytearray(_zip([("mimetype", b"application/epub+zip"), ("content.opf", _opf())]))
+    i = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, i + 8, 65535, 65535)
+    p = tmp_path / "forged.epub"
+    p.write_bytes(bytes(data))
+    _refused(p, "65,535 files", tmp_path=tmp_path)
+
+
 XXE = b'<!DOCTYPE package [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 LAUGHS = (
     b'<!DOCTYPE html [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'

@@ -41,6 +41,9 @@ class _Archive:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.read_total = 0
+        declared_entries = _declared_entries(path)
+        if declared_entries > MAX_MEMBERS:
+            raise FicpressError(path, f"declares {declared_entries:,} files; no EPUB story has that many")
         try:
             self.zf = zipfile.ZipFile(path)
             infos = self.zf.infolist()
@@ -105,6 +108,27 @@ class _Archive:
                 self.path, f"EPUB member {name} cannot be read ({exc}); DRM-protected books are not supported"
             ) from None
         return bytes(out)
+
+
+def _declared_entries(path: Path) -> int:
+    """The entry count the end-of-central-directory record claims, read before zipfile builds
+    one object per entry (a forged count of millions would cost gigabytes)."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - 66_000))
+            tail = fh.read()
+    except OSError:
+        return 0
+    count = 0
+    i = tail.rfind(b"PK\x05\x06")
+    if i != -1 and len(tail) >= i + 12:
+        count = int.from_bytes(tail[i + 10 : i + 12], "little")
+    j = tail.rfind(b"PK\x06\x06")
+    if j != -1 and len(tail) >= j + 40:
+        count = max(count, int.from_bytes(tail[j + 32 : j + 40], "little"))
+    return count
 
 
 def _local(el: Any) -> str:

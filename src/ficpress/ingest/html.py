@@ -60,7 +60,7 @@ def _html_parser() -> Any:
 
 def parse_html_text(path: Path | str, text: str) -> Any:
     """Parse decoded HTML into an lxml tree (never fetching anything)."""
-    refuse_entities(path, text[:65536])
+    refuse_entities(path, text)
     text = _XML_DECL.sub("", text, count=1)
     if "\x00" in text:
         text = text.replace("\x00", "\ufffd")
@@ -74,7 +74,7 @@ def parse_html_text(path: Path | str, text: str) -> Any:
 def parse_xml_bytes(path: Path | str, data: bytes, member: str = "") -> Any:
     """Parse XHTML/XML from an EPUB safely: no DTD, no entities, no network; HTML parser as fallback."""
     where = f"EPUB member {member}" if member else "file"
-    refuse_entities(path, data[:65536], where)
+    refuse_entities(path, data, where)
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
     )
