@@ -108,10 +108,11 @@ def _marks(p: str, style: str) -> list[tuple[int, str]]:
     n = len(p)
     for i, ch in enumerate(p):
         if style == "double":
-            if ch in OPEN_D:
-                out.append((i, "o"))
-            elif ch in CLOSE_D:
-                out.append((i, "c"))
+            if ch in OPEN_D or ch in CLOSE_D:
+                glyph = "o" if ch in OPEN_D else "c"
+                # a curly mark turned the wrong way (a repair's guess) is read by where it stands
+                o = _orient(p, i, n)
+                out.append((i, o if o != "a" and o != glyph and _clear_side(p, i, n) else glyph))
             elif ch == '"':
                 out.append((i, _orient(p, i, n)))
         else:
@@ -135,6 +136,13 @@ def _marks(p: str, style: str) -> list[tuple[int, str]]:
                 else:
                     out.append((i, "c"))
     return out
+
+
+def _clear_side(p: str, i: int, n: int) -> bool:
+    """Space on exactly one side of the mark, a letter or sentence mark on the other."""
+    left = p[i - 1] if i else " "
+    right = p[i + 1] if i + 1 < n else " "
+    return (left.isspace() and right.isalnum()) or (right.isspace() and (left.isalnum() or left in ",.!?"))
 
 
 def _orient(p: str, i: int, n: int) -> str:
