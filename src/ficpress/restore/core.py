@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ficpress.model import LineIndex, Repair, Restoration
 from ficpress.restore import channel, paragraph
-from ficpress.restore.context import MASK, STATES, WIDE, ContextModel, first_word_keys, load
+from ficpress.restore.context import MASK, STATES, WIDE, ContextModel, first_word_keys, load, state_keys
 from ficpress.restore.lexicon import apostrophe_evidence, letter_evidence
 
 FFFD = "\ufffd"
@@ -46,6 +46,7 @@ class Site:
     candidates: list[tuple[str, float]] = field(default_factory=list)
     choice: str = ""
     confidence: float = 0.0
+    state: int = 0  # quote state the greedy pass met this site in
     blind: bool = False  # inside a long run of damage: no context to judge from, always reviewed
 
 
@@ -187,7 +188,7 @@ def rank(
         dist = {c: p for c, p in dist.items() if c in "\u201c\u201d"}
     elif site.channel == "sq":
         dist = {c: p for c, p in dist.items() if c in "\u2018\u2019"}
-    if sum(p for c, p in dist.items() if c.isalpha()) > 0.002:
+    if sum(p for c, p in dist.items() if c[0].isalpha()) > 0.002:
         dist = letter_evidence(dist, left, right)
     dist = apostrophe_evidence(dist, left, right, state)
     return _normalise(dist)
@@ -314,7 +315,74 @@ def restore_text(
         return got
 
     paragraph.settle(text, sites, emit)
+    habits = _habits(sites, view, models.get("fffd"))
+    if habits:
+        memo2: dict[tuple[str, int], list[tuple[str, float]]] = {}
+
+        def emit2(site: Site, state: int) -> list[tuple[str, float]]:
+            cands = emit(site, state)
+            if site.channel not in ("one", "bytes") or site.slots != 1:
+                return cands
+            left, right = reduced_ctx(view, site.view_at)
+            if left[-1].isalpha() and right[0].isalpha():
+                return cands  # inside a word the words decide, not habits
+            key = state_keys(left, right, STATES[state])[1]
+            ratio = habits.get(key)
+            if not ratio:
+                return cands
+            mk = (key, id(cands))
+            got = memo2.get(mk)
+            if got is None:
+                got = memo2[mk] = _normalise({c: p * ratio.get(c, 1.0) for c, p in cands})
+            return got
+
+        paragraph.settle(text, sites, emit2, redo=_unsure)
     return _assemble(text, sites, review_threshold)
+
+
+HABIT_SURE = 0.99  # decisions this sure teach the document's habits
+HABIT_PRIOR = 4.0  # how many of its own decisions a document needs to outweigh the corpus
+HABIT_REDO = 0.999  # paragraphs with a choice less sure than this are settled again with the habits
+
+
+def _unsure(para: list[Site]) -> bool:
+    return any(s.channel != "fixed" and s.confidence < HABIT_REDO for s in para)
+
+
+def _habits(sites: list[Site], view: str, model: ContextModel | None) -> dict[str, dict[str, float]]:
+    """The document's own habits: how it resolved each coarse context where it was sure.
+
+    Why: a story that closes every quoted line with ” should not keep doubting ’ at
+    `.”⏎`, and one that spaces its dashes keeps doing so. Sure decisions are counted
+    per (quote state, neighbour classes) and turned into a ratio against the corpus,
+    smoothed so that a handful of decisions changes little.
+    """
+    if model is None:
+        return {}
+    counts: dict[str, dict[str, int]] = {}
+    for s in sites:
+        if s.channel not in ("one", "bytes") or s.slots != 1 or s.confidence < HABIT_SURE:
+            continue
+        left, right = reduced_ctx(view, s.view_at)
+        if left[-1].isalpha() and right[0].isalpha():
+            continue
+        key = state_keys(left, right, STATES[s.state])[1]
+        bucket = counts.setdefault(key, {})
+        bucket[s.choice] = bucket.get(s.choice, 0) + 1
+    out = {}
+    for key, bucket in counts.items():
+        n = sum(bucket.values())
+        if n < 20:
+            continue
+        hit = model.statek.get(key)
+        if hit is None:
+            continue
+        glob = dict(hit[1])
+        ratio = {}
+        for c, g in glob.items():
+            ratio[c] = (bucket.get(c, 0) + HABIT_PRIOR * g) / ((n + HABIT_PRIOR) * g)
+        out[key] = ratio
+    return out
 
 
 def _drop_overlaps(sites: list[Site]) -> list[Site]:
@@ -347,7 +415,10 @@ def _assemble(text: str, sites: list[Site], review_threshold: float) -> Restorat
             out_len += len(rep)
             continue
         line, col = idx.line_col(site.start)
-        conf = int(min(max(site.confidence, 0.0), 1.0) * 10000 + 0.5) / 10000
+        raw = site.confidence
+        if site.channel != "fixed":
+            raw = load("question" if site.channel == "question" else "fffd").calibrate(raw, site.choice)
+        conf = int(min(max(raw, 0.0), 1.0) * 10000 + 0.5) / 10000
         if site.blind:
             conf = min(conf, 0.5)
         repairs.append(

@@ -16,7 +16,15 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from ficpress.restore.channel import prepare_clean
-from ficpress.restore.context import LEVELS, MASK, STATES, WIDE, first_word_keys, keys, state_keys
+from ficpress.restore.context import (
+    LEVELS,
+    MASK,
+    STATES,
+    WIDE,
+    first_word_keys,
+    keys,
+    state_keys,
+)
 
 # Held out for measurement: never read by the fitting.
 HELD_OUT = (
@@ -141,16 +149,98 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--prune", type=int, default=2, help="drop specific contexts seen fewer times")
+    ap.add_argument("--calibration-chars", type=int, default=300_000, help="text per book for calibration")
     args = ap.parse_args(argv)
     paths = books(args.corpus, held_out=False)
     if not paths:
         print(f"no corpus books in {args.corpus}", file=sys.stderr)
         return 1
     texts = [clean_text(p) for p in paths]
+    calibration = cross_fit(texts, args.prune, args.calibration_chars)
     for name, pattern in (("fffd", _NON_ASCII), ("question", _NON_ASCII_OR_Q)):
-        size = write(count(texts, pattern, args.prune, name == "question"), DATA / f"{name}.json.gz")
+        tables = count(texts, pattern, args.prune, name == "question")
+        tables["calibration"] = calibration[name]
+        size = write(tables, DATA / f"{name}.json.gz")
         print(f"{name}: {size / 1e6:.2f} MB from {len(paths)} books ({SPLIT_NAME})")
+        for group, pts in calibration[name].items():
+            print(f"  calibration {group or 'all'} (raw -> right): {pts}")
     return 0
+
+
+TABLES = {"fffd": _NON_ASCII, "question": _NON_ASCII_OR_Q}
+CALIBRATION_DAMAGE = {"fffd": ("fffd-cp1252", "fffd-ascii"), "question": ("question",)}
+_EDGES = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.9995, 1.01)
+
+
+def cross_fit(texts: list[str], prune: int, chars: int) -> dict[str, list[list[float]]]:
+    """Leave-one-book-out over the fitting books: how often a raw posterior is right.
+
+    Why: a posterior from tables fitted on a text is overconfident on that text; the
+    map is learned on books each fold's tables never saw, and made monotone.
+    """
+    from ficpress.model import Source
+    from ficpress.restore import restore
+    from ficpress.restore.channel import CORRUPTIONS
+    from ficpress.restore.context import ContextModel, use
+    from ficpress.restore.measure import score
+
+    outcomes: dict[str, list[tuple[float, bool, str]]] = {name: [] for name in TABLES}
+    for k in range(len(texts)):  # leave one book out: tables as close as can be to the shipped ones
+        fit_on, judge = texts[:k] + texts[k + 1 :], [texts[k]]
+        for name, pattern in TABLES.items():
+            use(name, ContextModel(count(fit_on, pattern, prune, name == "question")))
+        try:
+            for clean in judge:
+                part = _middle(clean, chars)
+                for name, damages in CALIBRATION_DAMAGE.items():
+                    for dmg in damages:
+                        damaged = CORRUPTIONS[dmg](part)
+                        result = restore(Source(path="fold", text=damaged))
+                        s = score(part, result.text, result.repairs, questions=dmg == "question")
+                        outcomes[name].extend(s.outcomes)
+        finally:
+            for name in TABLES:
+                use(name, None)
+    out: dict[str, dict[str, list[list[float]]]] = {}
+    for name, triples in outcomes.items():
+        groups: dict[str, list[tuple[float, bool]]] = {"": []}
+        for p, right, _rep in triples:
+            groups[""].append((p, right))
+        # one common map: maps per kind of replacement were measured to calibrate worse
+        out[name] = {"": _isotonic(groups[""])}
+    return out
+
+
+def _middle(text: str, chars: int) -> str:
+    if len(text) <= chars:
+        return text
+    a = text.index("\n", len(text) // 2 - chars // 2) + 1
+    return text[a : text.index("\n", a + chars)]
+
+
+def _isotonic(pairs: list[tuple[float, bool]]) -> list[list[float]]:
+    """Binned accuracy, pooled until it never decreases; a lower bound, to stay on the safe side."""
+    import math
+
+    bins: list[list[float]] = []  # [mean raw, right, n]
+    for lo, hi in zip(_EDGES, _EDGES[1:], strict=False):
+        sel = [(p, r) for p, r in pairs if lo <= p < hi]
+        if sel:
+            bins.append([sum(p for p, _ in sel) / len(sel), sum(r for _, r in sel), len(sel)])
+    merged: list[list[float]] = []
+    for b in bins:
+        merged.append(b)
+        while len(merged) > 1 and merged[-2][1] / merged[-2][2] >= merged[-1][1] / merged[-1][2]:
+            b2 = merged.pop()
+            b1 = merged.pop()
+            n = b1[2] + b2[2]
+            merged.append([(b1[0] * b1[2] + b2[0] * b2[2]) / n, b1[1] + b2[1], n])
+    out = []
+    for x, right, n in merged:
+        acc = right / n
+        low = acc - math.sqrt(acc * (1 - acc) / n) if n else acc  # one standard error below
+        out.append([round(x, 5), round(max(0.0, min(1.0, low)), 5)])
+    return out
 
 
 if __name__ == "__main__":

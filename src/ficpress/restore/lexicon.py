@@ -108,6 +108,10 @@ def letter_evidence(dist: dict[str, float], left: str, right: str) -> dict[str, 
             z = zipf(f"{lw}{c}{rw}".lower())
             factor = 10.0 ** max(-3.0, min(3.0, 1.5 * (z - base)))
             out[c] = p * factor if z > 0 else p * 0.001
+        elif len(c) == 2 and c[0].isalpha():
+            # one U+FFFD for a letter and punctuation: the letter must end a known word
+            z = zipf(f"{lw}{c[0]}".lower())
+            out[c] = p * (10.0 ** max(-3.0, min(3.0, 1.5 * (z - zipf(lw.lower()))))) if z > 0 else p * 0.001
         else:
             out[c] = p
     return out
@@ -129,13 +133,31 @@ def apostrophe_evidence(dist: dict[str, float], left: str, right: str, state: st
         low = rw.lower()
         if low in ELISIONS and not (low in ("im", "er", "un", "ere", "n") and rw[0].isupper()):
             out = dict(dist)
-            out["\u2019"] = out["\u2019"] * 20.0
+            out["\u2019"] = out["\u2019"] * 60.0
         return out
     if not rw and right[:2].isdigit() and right[2:3] in ("s", " ", "\u2019"):
         out = dict(dist)
         out["\u2019"] = out["\u2019"] * 20.0
         return out
     lw = _lword(left)
+    if lw and rw:
+        # between two words: a contraction the dictionary knows, or two words and a dash
+        z_apos = zipf(f"{lw}'{rw}".lower())
+        if z_apos >= 3.0:
+            if "\u2014" in dist:
+                out = dict(dist)
+                out["\u2014"] = out["\u2014"] * 0.1
+        elif (
+            z_apos < 1.0
+            and len(rw) > 2
+            and zipf(lw.lower()) >= 2.5
+            and (zipf(rw.lower()) >= 2.5 or right[len(rw) : len(rw) + 1] == "\x1a")
+        ):
+            out = dict(dist)
+            moved = out["\u2019"] * 0.95
+            out["\u2019"] -= moved
+            out["\u2014"] = out.get("\u2014", 0.0) + moved
+        return out
     if lw and not right[:1].isalpha() and state in ("0", "d"):
         low = lw.lower()
         if not (low.endswith(("s", "in")) or low in END_ELISIONS):

@@ -9,6 +9,7 @@ differ are aligned with difflib, so scoring costs little.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class Score:
     repairs_lo: int = 0
     repairs_lo_right: int = 0
     changed_clean: int = 0  # ASCII characters of the clean text that came out different
+    outcomes: list = field(default_factory=list)  # (confidence, right, replacement) per repair
 
     def add(self, other: Score) -> None:
         for name in self.__dataclass_fields__:
@@ -39,6 +41,8 @@ class Score:
             b = getattr(other, name)
             if isinstance(a, Counter):
                 a.update(b)
+            elif isinstance(a, list):
+                a.extend(b)
             else:
                 setattr(self, name, a + b)
 
@@ -101,7 +105,6 @@ def score(
                 else:
                     s.changed_clean += 1
     wrong_spans.sort()
-    import bisect
 
     starts = [a for a, _ in wrong_spans]
     for rep in repairs:
@@ -113,6 +116,7 @@ def score(
                 bad = True
                 break
             i -= 1
+        s.outcomes.append((rep.confidence, not bad, rep.replacement))
         if rep.confidence >= threshold:
             s.repairs_hi += 1
             s.repairs_hi_right += not bad

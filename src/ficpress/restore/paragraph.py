@@ -71,8 +71,11 @@ def _end_weight(state: int) -> float:
     return w
 
 
-def settle(text: str, sites: list[Any], emit: Emit) -> None:
-    """Choose one candidate per site; sets `site.candidates`, `site.choice` and `site.confidence`."""
+def settle(text: str, sites: list[Any], emit: Emit, redo: Callable[[list[Any]], bool] | None = None) -> None:
+    """Choose one candidate per site; sets `site.candidates`, `site.choice` and `site.confidence`.
+
+    With `redo`, only the paragraphs it selects are settled again (a second pass).
+    """
     intact = any(q in text for q in _QUOTES)
     i = 0
     n = len(sites)
@@ -83,7 +86,9 @@ def settle(text: str, sites: list[Any], emit: Emit) -> None:
         j = i
         while j < n and sites[j].start < line_end:
             j += 1
-        _paragraph(text, sites[i:j], emit, line_end, intact)
+        para = sites[i:j]
+        if redo is None or redo(para):
+            _paragraph(text, para, emit, line_end, intact)
         i = j
 
 
@@ -120,6 +125,7 @@ def _paragraph(text: str, para: list[Any], emit: Emit, line_end: int, intact: bo
             top = ev
         else:
             cands = emit(ev, state)
+            ev.state = state
             ev.candidates = cands
             top, conf = cands[0]
             ev.choice = top
