@@ -293,6 +293,8 @@ def test_detection_ignores_file_names(tmp_path: Path) -> None:
         "ao3-calibre.epub": ("book.zip", "ao3-epub"),
         "ffnet-page.html": ("page.dat", "ffnet-page"),
         "fanficfare.txt": ("notes", "fff-txt"),
+        "story.md": ("story.txt", "markdown"),
+        "header-block.txt": ("header.md.bak", "text-header"),
     }
     for src_name, (new_name, kind) in cases.items():
         dst = tmp_path / new_name

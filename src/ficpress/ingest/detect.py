@@ -69,7 +69,15 @@ def looks_like_markdown(text: str, name: str) -> bool:
     head = text[:50000]
     if head.startswith("---\n") and re.match(r"---\n(?:[A-Za-z_]+:.*\n)+---\n", head):
         return True
-    return len(_MD_HEADING.findall(head)) >= 1 and bool(_MD_OTHER.search(head))
+    # Markdown joins single newlines into one paragraph; a plain-text story that puts one
+    # paragraph per line must never be read that way, so ask for blank-line paragraphs too.
+    lines = head.split("\n")[:2000]
+    blank = sum(1 for ln in lines if not ln.strip())
+    return (
+        len(_MD_HEADING.findall(head)) >= 2
+        and bool(_MD_OTHER.search(head))
+        and blank >= 0.3 * max(1, len(lines) - blank)
+    )
 
 
 def html_kind(root: object) -> str:
