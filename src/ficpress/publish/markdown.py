@@ -101,7 +101,6 @@ def render(work: Work, *, notes: str = "show") -> bytes:
 
 
 def render_doc(doc: Document) -> bytes:
-    work = doc.work
     out = [_yaml(doc), "", f"# {_text(doc.title)}", ""]
     if doc.authors:
         out += [f"by {_text(', '.join(doc.authors))}", ""]

@@ -62,7 +62,6 @@ def render(work: Work, *, notes: str = "show") -> bytes:
 
 
 def render_doc(doc: Document) -> bytes:
-    work = doc.work
     out = [_underline(doc.title, "=")]
     if doc.authors:
         out.append(f"by {', '.join(doc.authors)}")
