@@ -78,14 +78,22 @@ def test_sample_dialogue_style_consistent(sample) -> None:
     assert doubles == len(openers) or doubles == 0
 
 
-@pytest.mark.xfail(strict=False, reason="target < 2% of repairs for review; measured 2.11% (65 of 3078)")
-def test_sample_review_list_is_short(sample) -> None:
-    _, result = sample
+def _review_share(result: Restoration) -> float:
     review = [r for r in result.repairs if r.needs_review]
     share = len(review) / len(result.repairs)
     print(f"sample: {len(review)} of {len(result.repairs)} repairs to review ({100 * share:.2f}%)")
-    assert share < 0.03  # what holds now
-    assert share < 0.02  # the target
+    return share
+
+
+def test_sample_review_list_is_readable(sample) -> None:
+    assert _review_share(sample[1]) < 0.03
+
+
+@pytest.mark.xfail(
+    strict=False, reason="issue 3 target: < 2% of repairs for review; measured 2.11% (65 of 3078)"
+)
+def test_sample_review_list_meets_target(sample) -> None:
+    assert _review_share(sample[1]) < 0.02
 
 
 def test_sample_contractions(sample) -> None:
