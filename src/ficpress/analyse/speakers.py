@@ -281,7 +281,13 @@ def _tag_after(
     k = 0
     if _ADVERB.match(toks[0][2]) and len(toks) > 1 and toks[1][2].lower() in SPEECH_VERBS:
         k = 1
-    if toks[k][2].lower() in SPEECH_VERBS:
+    # a line ending in a comma, or a tag opening in lower case, is always followed by its tag:
+    # any past-tense verb will do ("ejaculated Cameron", "fleered Happy Jack")
+    open_tag = bool(re.search(r"[,!?\u2014-][\"\u201d\u2019']?\s*$", text[max(0, start - 3) : start])) and (
+        toks[0][2][0].islower()
+    )
+    verbish = toks[k][2].lower() in SPEECH_VERBS or (open_tag and toks[k][2].endswith("ed") and k == 0)
+    if verbish:
         c, kind, _ = _subject_at(text, toks, k + 1, res, qpos, speakers)
         if c is None and k + 1 < len(toks) and toks[k + 1][2].lower() == "the":
             c, kind, _ = _subject_at(text, toks, k + 1, res, qpos, speakers)
@@ -297,7 +303,15 @@ def _tag_after(
             and (_ADVERB.match(toks[j][2]) or toks[j][2] in ("just", "then", "finally"))
         ):
             j += 1
-        if j < len(toks) and toks[j][2].lower() in SPEECH_VERBS:
+        said = j < len(toks) and (
+            toks[j][2].lower() in SPEECH_VERBS
+            or (
+                open_tag
+                and toks[j][2].endswith("ed")
+                and text[toks[0][0] - 2 : toks[0][0]].strip() in ("", ",")
+            )
+        )
+        if said:
             if (
                 kind == "pronoun"
                 and toks[j][2].lower() in _SAME_SPEAKER_VERBS
