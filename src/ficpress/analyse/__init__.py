@@ -174,10 +174,10 @@ _UNNAMED = re.compile(
     + _TAG_VERBS
     + r")\s+("
     + _DET
-    + r"\s+(?:[a-z-]+,?\s+){0,3}[a-z-]+)"
+    + r"\s+(?:[A-Za-z-]+,?\s+){0,3}[A-Za-z-]+)"
     r"|("
     + _DET
-    + r"\s+(?:[a-z-]+,?\s+){0,2}?[a-z-]+)\s+(?:had\s+)?(?:[a-z]+ly\s+)?(?:"
+    + r"\s+(?:[A-Za-z-]+,?\s+){0,2}?[A-Za-z-]+)\s+(?:had\s+)?(?:[a-z]+ly\s+)?(?:"
     + _TAG_VERBS
     + r"))\b"
 )
@@ -249,8 +249,10 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
         phrase = " ".join(words)
         if words[-1] in ("and", "as", "with", "to", "in", "of", "that", "who") or len(words[-1]) < 3:
             continue
-        if words[-1] in ch.EPITHETS and any("the " + words[-1] in c.aliases for c in chars):
+        if words[-1].lower() in ch.EPITHETS and any("the " + words[-1].lower() in c.aliases for c in chars):
             continue
+        if words[-1][0].isupper() and any(words[-1] in (c.name, *c.aliases) for c in chars):
+            continue  # "said the Slayer": a title the story already gives to someone
         found[phrase.lower()].append((m.start(g), m.start(g) + len(phrase)))
     out = []
     for phrase, spans in found.items():
