@@ -181,6 +181,15 @@ _UNNAMED = re.compile(
     + _TAG_VERBS
     + r"))\b"
 )
+_PERSON_NOUNS = (
+    "man|woman|boy|girl|lady|gentleman|doctor|nurse|mother|father|uncle|aunt|sister|brother|wife|husband|"
+    "servant|maid|master|mistress|captain|officer|clerk|stranger|child|visitor|guide|landlady|landlord|king|"
+    "queen|prince|princess|soldier|driver|waiter|porter|priest|parson|colonel|major|judge|teacher|stranger"
+)
+_PERSON_SUBJECT = re.compile(
+    r"\b((?:The|His|Her|My|Their|Our)\s+(?:(?:old|young|little|elderly|poor|good|other|tall|fat|thin)\s+)?"
+    r"(?:" + _PERSON_NOUNS + r"))\s+([a-z]+)\b"
+)
 _PHRASE_STOP = {
     "with",
     "to",
@@ -254,6 +263,20 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
         if words[-1][0].isupper() and any(words[-1] in (c.name, *c.aliases) for c in chars):
             continue  # "said the Slayer": a title the story already gives to someone
         found[phrase.lower()].append((m.start(g), m.start(g) + len(phrase)))
+    # "The doctor came forward.": an unnamed person acting as the subject, a referent for he and she
+    for m in _PERSON_SUBJECT.finditer(text):
+        if idx.in_quote(m.start()) >= 0:
+            continue
+        pi = idx.paragraph_of(m.start())
+        if not ch._is_initial(text, m.start(), idx.paragraphs[pi][0] if idx.paragraphs else 0):
+            continue
+        verb = m.group(2)
+        if not (verb.endswith("ed") or verb in ch._SUBJECT_VERBS or verb in sp.SPEECH_VERBS):
+            continue
+        phrase = m.group(1).lower()
+        if any(phrase == c.name.lower() or phrase in c.aliases for c in chars):
+            continue
+        found[phrase].append((m.start(1), m.end(1)))
     out = []
     for phrase, spans in found.items():
         c = ch.Character(name=phrase)
