@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ficpress.model import LineIndex, Repair, Restoration
 from ficpress.restore import channel, paragraph
 from ficpress.restore.context import MASK, STATES, WIDE, ContextModel, first_word_keys, load, state_keys
-from ficpress.restore.lexicon import apostrophe_evidence, letter_evidence
+from ficpress.restore.lexicon import apostrophe_evidence, ends_accented_word, letter_evidence
 
 FFFD = "\ufffd"
 _FFFD_RUN = re.compile("\ufffd+")
@@ -47,6 +47,8 @@ class Site:
     choice: str = ""
     confidence: float = 0.0
     state: int = 0  # quote state the greedy pass met this site in
+    ctx: tuple[str, str] | None = None  # the context window the model reads (set on first use)
+    ranked: dict[int, list[tuple[str, float]]] = field(default_factory=dict)  # per quote state
     blind: bool = False  # inside a long run of damage: no context to judge from, always reviewed
 
 
@@ -180,7 +182,7 @@ def rank(
     left, right = ctx or reduced_ctx(view, i)
     dist = dict(model.distribution(left, right, state))
     if site.channel == "one":
-        if left[-1:].isalpha() and max(dist.values()) < 0.9:
+        if left[-1:].isalpha() and ends_accented_word(left):
             dist.update(_combos(view, i, model, state))
     elif site.channel == "question" and "?" in dist:
         dist["?"] *= model.question_ratio(view, i, right) * QUESTION_BIAS
@@ -300,18 +302,26 @@ def restore_text(
         if model is None:
             model = models[name] = load(name)
         st = STATES[state]
-        if channel_ == "bytes":
+        if channel_ == "bytes" and site.slots > 1:
             return rank(site, view, model, st)
         # the ranking depends only on the context window, the state and the channel
-        i = site.view_at
-        left, right = reduced_ctx(view, i)
+        got = site.ranked.get(state)
+        if got is not None:
+            return got
+        ctx = site.ctx
+        if ctx is None:
+            ctx = site.ctx = reduced_ctx(view, site.view_at)
+        left, right = ctx
         if channel_ == "question":
-            key: tuple[str, ...] = (channel_, left, right, st, first_word_keys(view, i, right)[0])
+            key: tuple[str, ...] = (channel_, left, right, st, first_word_keys(view, site.view_at, right)[0])
+        elif channel_ == "bytes":
+            key = (channel_, left, right, st, str(site.nbytes))
         else:
             key = (channel_, left, right, st)
         got = memo.get(key)
         if got is None:
-            got = memo[key] = rank(site, view, model, st, (left, right))
+            got = memo[key] = rank(site, view, model, st, ctx)
+        site.ranked[state] = got
         return got
 
     paragraph.settle(text, sites, emit)
@@ -323,7 +333,7 @@ def restore_text(
             cands = emit(site, state)
             if site.channel not in ("one", "bytes") or site.slots != 1:
                 return cands
-            left, right = reduced_ctx(view, site.view_at)
+            left, right = site.ctx or reduced_ctx(view, site.view_at)
             if left[-1].isalpha() and right[0].isalpha():
                 return cands  # inside a word the words decide, not habits
             key = state_keys(left, right, STATES[state])[1]
@@ -336,17 +346,25 @@ def restore_text(
                 got = memo2[mk] = _normalise({c: p * ratio.get(c, 1.0) for c, p in cands})
             return got
 
-        paragraph.settle(text, sites, emit2, redo=_unsure)
+        def redo(para: list[Site]) -> bool:
+            # only where a habit applies to a choice that is not already sure
+            for site in para:
+                if site.confidence >= HABIT_REDO or site.channel not in ("one", "bytes") or site.slots != 1:
+                    continue
+                left, right = site.ctx or reduced_ctx(view, site.view_at)
+                if left[-1].isalpha() and right[0].isalpha():
+                    continue
+                if state_keys(left, right, STATES[site.state])[1] in habits:
+                    return True
+            return False
+
+        paragraph.settle(text, sites, emit2, redo=redo)
     return _assemble(text, sites, review_threshold)
 
 
 HABIT_SURE = 0.99  # decisions this sure teach the document's habits
 HABIT_PRIOR = 4.0  # how many of its own decisions a document needs to outweigh the corpus
 HABIT_REDO = 0.999  # paragraphs with a choice less sure than this are settled again with the habits
-
-
-def _unsure(para: list[Site]) -> bool:
-    return any(s.channel != "fixed" and s.confidence < HABIT_REDO for s in para)
 
 
 def _habits(sites: list[Site], view: str, model: ContextModel | None) -> dict[str, dict[str, float]]:
@@ -363,7 +381,7 @@ def _habits(sites: list[Site], view: str, model: ContextModel | None) -> dict[st
     for s in sites:
         if s.channel not in ("one", "bytes") or s.slots != 1 or s.confidence < HABIT_SURE:
             continue
-        left, right = reduced_ctx(view, s.view_at)
+        left, right = s.ctx or reduced_ctx(view, s.view_at)
         if left[-1].isalpha() and right[0].isalpha():
             continue
         key = state_keys(left, right, STATES[s.state])[1]

@@ -8,9 +8,10 @@ contexts confuse with an opening single quote.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
+from wordfreq import iter_wordlist, zipf_frequency
 
 # Word starts that take an apostrophe (U+2019), never an opening quote.
 ELISIONS = frozenset(
@@ -61,26 +62,22 @@ END_ELISIONS = frozenset(
     ["o", "th", "ol", "an", "nothin", "somethin", "mo", "po", "fo", "de", "ter", "ta", "wit"]
 )
 
-_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
 
 @lru_cache(maxsize=100_000)
 def zipf(word: str) -> float:
     return zipf_frequency(word, "en") if word else 0.0
 
 
+_LWORD = re.compile(r"[A-Za-z]*\Z")
+_RWORD = re.compile(r"[A-Za-z]*")
+
+
 def _lword(left: str) -> str:
-    i = len(left)
-    while i > 0 and left[i - 1] in _LETTERS:
-        i -= 1
-    return left[i:]
+    return left[_LWORD.search(left).start() :]
 
 
 def _rword(right: str) -> str:
-    i = 0
-    while i < len(right) and right[i] in _LETTERS:
-        i += 1
-    return right[:i]
+    return right[: _RWORD.match(right).end()]
 
 
 def letter_evidence(dist: dict[str, float], left: str, right: str) -> dict[str, float]:
@@ -164,3 +161,27 @@ def apostrophe_evidence(dist: dict[str, float], left: str, right: str, state: st
             out = dict(dist)
             out["\u2019"] = out["\u2019"] * 0.25
     return out
+
+
+_ACCENTED = frozenset("éèêëàâäáãåïîíìôöóòõüûúùçñæœÿ")
+
+
+@lru_cache(maxsize=1)
+def accent_stems() -> frozenset[str]:
+    """Beginnings of known words that end in an accented letter (`caf` for café, `fianc` for fiancé).
+
+    Why: one U+FFFD can hide a letter and the punctuation after it only when such a
+    word ends there; checking a small set first spares every other site the work.
+    """
+    stems = set()
+    for n, w in enumerate(iter_wordlist("en", wordlist="best")):
+        if n >= 200_000:
+            break
+        if len(w) > 2 and w[-1] in _ACCENTED:
+            stems.add(w[:-1])
+    return frozenset(stems)
+
+
+def ends_accented_word(left: str) -> bool:
+    lw = _lword(left).lower()
+    return bool(lw) and lw in accent_stems()
