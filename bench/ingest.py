@@ -11,6 +11,9 @@ same run, alternating. The ratio is calibre / ficpress (above 1: ficpress is
 faster). In-process read time is shown too. Without calibre (Debian:
 `apt-get install calibre`) the table says so and no ratio is claimed.
 
+Encodings: CC0 novels from ../shared/corpus re-encoded as windows-1252 (whole
+and in pieces) and as UTF-8-then-windows-1252 files must decode back exactly.
+
 Fuzz: `--fuzz` mutated fixtures (byte-level and inside the EPUB zips) through
 every reader; the only exception allowed out is `FicpressError`.
 
@@ -160,6 +163,33 @@ def speed(runs: int, work: Path) -> list[float]:
     return ratios
 
 
+def encodings() -> None:
+    """Decoding accuracy: CC0 novels re-encoded as windows-1252 (whole and in pieces) and as a file
+    whose first half is UTF-8 and second half windows-1252; exact round trips counted."""
+    corpus = ROOT.parent / "shared" / "corpus"
+    if not (corpus / "standardebooks").is_dir():
+        print("\nencoding accuracy: corpus not found beside the clone (../shared/corpus); skipped")
+        return
+    from ficpress.ingest.decode import decode_bytes
+    from test_ingest_text import _cp1252_only, encoding_accuracy
+
+    print(f"\n{'encoding case':<34} {'exact':>9} {'accuracy':>9}")
+    acc = encoding_accuracy(corpus, (200, 1000, 5000, 10**9), per_file=8)
+    for size, (good, total) in acc.items():
+        label = "windows-1252 whole files" if size == 10**9 else f"windows-1252 pieces of {size} chars"
+        print(f"{label:<34} {good:>4}/{total:<4} {good / total:>9.3f}")
+        print(f"SCORE ingest_cp1252_accuracy_{'whole' if size == 10**9 else size} {good / total:.3f}")
+    good = total = 0
+    for f in sorted((corpus / "standardebooks").glob("*.txt")):
+        text = _cp1252_only(f.read_text(encoding="utf-8"))
+        cut = text.rfind("\n", 0, len(text) // 2) + 1
+        dec = decode_bytes(text[:cut].encode("utf-8") + text[cut:].encode("cp1252"))
+        total += 1
+        good += dec.text == text and any(d.kind == "mixed-encoding" for d in dec.damage)
+    print(f"{'UTF-8 then windows-1252 (mixed)':<34} {good:>4}/{total:<4} {good / total:>9.3f}")
+    print(f"SCORE ingest_mixed_encoding_accuracy {good / total:.3f}")
+
+
 def fuzz(cases: int, work: Path) -> int:
     import test_ingest_fuzz as fz
 
@@ -197,6 +227,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ficpress-bench-ingest-") as tmp:
         work = Path(tmp)
         speed(args.runs, work)
+        encodings()
         failed = fuzz(args.fuzz, work) if args.fuzz else 0
     sys.exit(1 if failed else 0)
 

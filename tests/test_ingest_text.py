@@ -188,3 +188,35 @@ def test_fffd_only_file(tmp_path: Path) -> None:
     src = ingest.read(p)
     assert sum(d.source_end - d.source_start for d in src.damage) == 15000
     assert [d.line for d in src.damage] == [1, 2, 3]
+
+
+def _cp1252_only(text: str) -> str:
+    return text.encode("cp1252", "ignore").decode("cp1252")
+
+
+def encoding_accuracy(corpus: Path, sizes: tuple[int, ...], per_file: int) -> dict[int, tuple[int, int]]:
+    """Novels re-encoded as windows-1252 and cut into pieces: how many decode back exactly."""
+    result: dict[int, tuple[int, int]] = {}
+    texts = [
+        _cp1252_only(f.read_text(encoding="utf-8")) for f in sorted((corpus / "standardebooks").glob("*.txt"))
+    ]
+    for size in sizes:
+        good = total = 0
+        for text in texts:
+            step = max(size, len(text) // per_file)
+            for k in range(0, len(text), step)[:per_file]:
+                piece = text[k : k + size]
+                data = piece.encode("cp1252")
+                if data.isascii():
+                    continue
+                total += 1
+                good += decode_bytes(data).text == piece
+        result[size] = (good, total)
+    return result
+
+
+def test_windows_1252_detection_on_the_corpus(corpus_dir: Path) -> None:
+    acc = encoding_accuracy(corpus_dir, (400, 4000), per_file=3)
+    for size, (good, total) in acc.items():
+        print(f"windows-1252 pieces of {size} chars decoded exactly: {good}/{total} = {good / total:.3f}")
+        assert good / total >= 0.95

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import functools
 import re
 import threading
 from dataclasses import dataclass, field
@@ -212,7 +213,15 @@ def decode_bytes(data: bytes) -> Decoded:
 
 
 def _guess_single_byte(data: bytes) -> tuple[str, float]:
-    """Ask charset-normalizer about the non-ASCII part of the file (bounded sample)."""
+    """Pick a single-byte code page for the non-ASCII part of the file (bounded sample).
+
+    charset-normalizer proposes candidates; each candidate's decoding is then read
+    as words: a right guess turns the non-ASCII bytes into words a dictionary knows
+    ("café", "naïve", "привет"), a wrong one into letters glued to words
+    ("ìHelloî"). Measured on CC0 novels re-encoded as windows-1252, charset-normalizer
+    alone picked mac_latin2 or cp1250 for 5 of 13; typographic quotes and no-break
+    spaces fool its mess detector.
+    """
     import charset_normalizer
 
     sample = _non_ascii_sample(data)
@@ -224,20 +233,90 @@ def _guess_single_byte(data: bytes) -> tuple[str, float]:
     if clean != sample and len(sample) - len(clean) <= max(4, high // 100):
         sample = clean
     results = charset_normalizer.from_bytes(sample, cp_exclusion=["utf_8", "utf_16", "utf_32"])
-    candidates = [m for m in results if m.encoding not in ("utf_8", "ascii")]
-    if not candidates:
+    candidates = [m for m in results if m.encoding not in ("utf_8", "ascii")][:6]
+    names = [m.encoding for m in candidates]
+    langs = {"en"} | {_LANG_CODES[m.language] for m in candidates if m.language in _LANG_CODES}
+    if "cp1252" not in names and _decodes(sample, "cp1252"):
+        names.append("cp1252")
+    if not names:
         return "cp1252", 0.3
-    best = candidates[0]
-    level = [m for m in candidates if m.chaos <= best.chaos + 0.01 and m.coherence >= best.coherence - 0.05]
-    for pref in _PREFERRED:
-        for m in level:
-            if m.encoding == pref:
-                best = m
-                break
-        else:
-            continue
-        break
-    return best.encoding, round(max(0.05, 1.0 - best.chaos) * (0.9 if len(level) > 1 else 1.0), 3)
+    scores = {n: _word_score(sample, n, frozenset(langs)) for n in names}
+    best = max(names, key=lambda n: (scores[n][0], n in _PREFERRED, -names.index(n)))
+    known, unknown = scores[best][1], scores[best][2]
+    if known + unknown == 0:  # nothing but punctuation outside ASCII: trust the ranking
+        top = candidates[0] if candidates else None
+        conf = max(0.05, 1.0 - top.chaos) * 0.8 if top is not None else 0.5
+        return best, round(conf, 3)
+    return best, round(min(0.99, 0.5 + 0.5 * known / (known + unknown)), 3)
+
+
+_LANG_CODES = {
+    "English": "en",
+    "French": "fr",
+    "German": "de",
+    "Spanish": "es",
+    "Italian": "it",
+    "Portuguese": "pt",
+    "Dutch": "nl",
+    "Polish": "pl",
+    "Czech": "cs",
+    "Russian": "ru",
+    "Ukrainian": "uk",
+    "Greek": "el",
+    "Turkish": "tr",
+    "Swedish": "sv",
+    "Finnish": "fi",
+    "Danish": "da",
+    "Norwegian": "nb",
+    "Hungarian": "hu",
+    "Romanian": "ro",
+    "Bulgarian": "bg",
+    "Hebrew": "he",
+    "Arabic": "ar",
+    "Vietnamese": "vi",
+}
+_WORD = re.compile(r"\w+")
+
+
+def _decodes(sample: bytes, codec: str) -> bool:
+    try:
+        sample.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+# Non-ASCII characters that are not letters but belong in ordinary prose; anything else
+# outside ASCII that is not a letter (combining marks out of context, box drawing,
+# daggers standing where a no-break space was) counts against a decoding.
+_PROSE_MARKS = frozenset(
+    "\u201c\u201d\u2018\u2019\u201a\u201e\u2013\u2014\u2026\u00ab\u00bb\u2039\u203a\u2022\u00b7"
+    "\u00a1\u00bf\u00a9\u00ae\u2122\u00b0\u00a3\u20ac\u00a5\u00a2\u00a7\u00b6\u00a0\u00ad"
+    "\u00d7\u00f7\u00b1\u00b2\u00b3\u00b9\u00bc\u00bd\u00be\u00b5\u00ba\u00aa\u00b4"
+)
+
+
+def _word_score(sample: bytes, codec: str, langs: frozenset[str]) -> tuple[int, int, int]:
+    """(score, known, unknown) of a decoding: distinct non-ASCII words a dictionary knows,
+    minus those it does not, minus odd non-letter characters."""
+    try:
+        text = sample.decode(codec, "replace")
+    except LookupError:
+        return (-(10**9), 0, 0)
+    words = {w.lower() for w in _WORD.findall(text) if not w.isascii()}
+    known = sum(1 for w in words if _known(w, langs))
+    odd = {c for c in text if c > "\x7f" and not c.isalpha() and c not in _PROSE_MARKS}
+    unknown = len(words) - known
+    return known - unknown - 2 * len(odd), known, unknown
+
+
+@functools.lru_cache(maxsize=65536)
+def _known(word: str, langs: frozenset[str]) -> bool:
+    from wordfreq import zipf_frequency
+
+    # a lone letter ("à", "é") must be a common word, or any stray accented letter would pass
+    need = 3.0 if len(word) == 1 else 0.5
+    return any(zipf_frequency(word, lang) > need for lang in langs)
 
 
 def _non_ascii_sample(data: bytes, limit: int = 256 * 1024) -> bytes:
