@@ -351,7 +351,7 @@ def parse_download(root: Any, meta: WorkMeta) -> WorkParts:
         if tag == "blockquote" and pending is not None:
             scope, role = pending
             pending = None
-            items = collect_items(*_kids_or_self(el))
+            items = collect_items(el)
             _place(parts, cur, scope, role, items)
             continue
         pending = None
@@ -383,10 +383,6 @@ def parse_download(root: Any, meta: WorkMeta) -> WorkParts:
     if len(chapters) == 1 and chapters[0].implicit:
         chapters[0].title = meta.title
     return parts
-
-
-def _kids_or_self(el: Any) -> list[Any]:
-    return [el]
 
 
 def _place(parts: WorkParts, cur: ChapterPart | None, scope: str, role: str, items: list[Item]) -> None:

@@ -16,7 +16,6 @@ __all__ = [
     "looks_like_html",
     "fanficfare_txt",
     "looks_like_markdown",
-    "html_kind",
 ]
 
 _HTML_START = re.compile(
@@ -78,10 +77,3 @@ def looks_like_markdown(text: str, name: str) -> bool:
         and bool(_MD_OTHER.search(head))
         and blank >= 0.3 * max(1, len(lines) - blank)
     )
-
-
-def html_kind(root: object) -> str:
-    """Which HTML reader fits a parsed page; see `ficpress.ingest.html` for the markers."""
-    from ficpress.ingest.html import classify
-
-    return classify(root)

@@ -133,11 +133,9 @@ def parse_epub(docs: list[tuple[str, Any]], meta: WorkMeta, md: dict[str, Any]) 
             or base.startswith(("toc_page", "log_page", "cover"))
         ):
             continue
-        heads = [
-            e
-            for e in body.iter()
-            if _local(e) in ("h1", "h2", "h3") and ("fff_chapter_title" in (e.get("class") or "") or True)
-        ]
+        heads = [e for e in body.iter() if _local(e) in ("h1", "h2", "h3")]
+        marked = [e for e in heads if "fff_chapter_title" in (e.get("class") or "")]
+        heads = marked or heads[:1]
         title = text_of(heads[0]) if heads else ""
         if heads:
             heads[0].getparent().remove(heads[0])
