@@ -450,13 +450,27 @@ def _learn_vocatives(text: str, speech: list, atts: list[sp.Attribution], chars:
             and word in clear
             and word.split()[0].lower() not in ch.given_names()
         )
-        if (n < 2 and not single_ok) or n / total < 0.6:
-            continue
         target = chars[best]
+        short_form = (
+            src_i is None
+            and word[0].isupper()
+            and any(
+                ch.is_diminutive(word, p)
+                for p in {m.parts[0] for m in target.mentions if m.parts and m.kind == "name"}
+            )
+        )
+        if (n < 2 and not single_ok and not short_form) or n / total < 0.6:
+            continue
         if src_i == best:
             continue
         if word[0].islower() and (n < 3 or lw not in sp.VOCATIVE_WORDS):
             continue
+        if (
+            src_i is None
+            and word[0].isupper()
+            and not any(ch.is_diminutive(word, p) for p in {m.parts[0] for m in target.mentions if m.parts})
+        ):
+            continue  # a capitalised word that names nobody joins only as a short form of their name
         if src_i is not None:
             src = chars[src_i]
             if not src.mentions:
@@ -525,7 +539,7 @@ def _output(
         i
         for i, c in enumerate(chars)
         if i in roles
-        or c.gender is not None
+        or (c.gender is not None and c.person_score > 0 and not c.name.startswith("the "))
         or (c.person_score >= 2 and not c.name.startswith("the ") and len(c.mentions) >= 2)
     ]
     new_index = {old: k for k, old in enumerate(keep)}
@@ -556,7 +570,7 @@ def _output(
             "id": c.id,
             "name": c.name,
             "gender": c.gender,
-            "aliases": [a for a in c.aliases.values() if a["name"] != c.name],
+            "aliases": [a for a in c.aliases.values() if a["name"] != c.name and a["count"] > 0],
             "mentions": len(c.mentions),
         }
         for c in chars

@@ -586,7 +586,7 @@ def find_mentions(text: str, idx: TextIndex) -> list[Mention]:
             m = Mention(
                 start,
                 run[-1][1],
-                " ".join(parts),
+                text[start : run[-1][1]] if hon else " ".join(parts),  # "Miss Rosenberg" as written
                 parts,
                 honorific=hon,
                 initial=initial_flags[i],
@@ -739,13 +739,19 @@ def cluster(mentions: list[Mention], text: str) -> list[Character]:
         order = {j: k for k, (j, _f) in enumerate(firsts)}
         cands.sort(key=lambda t: order[t[0]])
         for j, first in cands:
-            if j == i or j in merged or len(chars[j].mentions) < len(c.mentions):
+            if j == i or j in merged or i in merged:
                 continue
             if is_diminutive(alias, first) and not _cooccur(chars[i], chars[j], text):
-                merged[i] = j
-                chars[j].add_alias(
-                    alias, "diminutive", c.mentions[0].start, c.mentions[0].end, _ctx(text, c.mentions[0])
-                )
+                if len(chars[j].mentions) >= len(c.mentions):
+                    merged[i] = j
+                    chars[j].add_alias(
+                        alias, "diminutive", c.mentions[0].start, c.mentions[0].end, _ctx(text, c.mentions[0])
+                    )
+                elif not any(v == j for v in merged.values()):
+                    # "Dru" said far more often than "Drusilla": the full name joins the short one
+                    full = chars[j].mentions[0]
+                    merged[j] = i
+                    c.add_alias(chars[j].name, "diminutive", full.start, full.end, _ctx(text, full))
                 break
     for i, j in merged.items():
         while j in merged:

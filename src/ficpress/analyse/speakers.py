@@ -396,7 +396,10 @@ def find_vocatives(
         elif word[0].isupper() and lw not in _VOC_LEAD and len(word) > 1:
             tail = text[e : e + 2]
             head = text[max(q_start, s - 2) : s]
-            if ("," in head or "ey " in text[max(0, s - 4) : s]) and re.match(r"\s*[,?!.\"\u201d]", tail):
+            opens_line = s <= q_start + 1
+            if ("," in head or "ey " in text[max(0, s - 4) : s] or opens_line) and re.match(
+                r"\s*[,?!.\"\u201d]", tail
+            ):
                 out.append((s, e, word, None))
     # a known name closing the line after a greeting or a term of address: "Sure thing Nibblet."
     seen = {v[0] for v in out}
