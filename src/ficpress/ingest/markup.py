@@ -68,7 +68,6 @@ BLOCK_TAGS = frozenset(
         "tfoot",
         "caption",
         "main",
-        "nav",
         "address",
         "details",
         "summary",
@@ -104,6 +103,7 @@ SKIP_TAGS = frozenset(
         "meta",
         "link",
         "base",
+        "nav",
     ]
 )
 _INLINE_SPANS = {
@@ -342,7 +342,10 @@ class _Collector:
             return
         if tag == "hr":
             self.flush()
-            self.items.append(Item("hr", attrs=dict(attrs or {})))
+            hr_attrs = dict(attrs or {})
+            if _local_attr(el, "data-glyph"):
+                hr_attrs["glyph"] = _local_attr(el, "data-glyph")
+            self.items.append(Item("hr", attrs=hr_attrs))
             if el.tail:
                 self._p(attrs).add(el.tail)
             return
@@ -350,6 +353,20 @@ class _Collector:
             alt = _local_attr(el, "alt").strip()
             self.flush()
             self.items.append(Item("image", alt, attrs={"src": _local_attr(el, "src"), "alt": alt}))
+            if el.tail:
+                self._p(attrs).add(el.tail)
+            return
+        role = _note_role(el, tag)
+        if role is not None:
+            # <aside> and role="note": an author's note the markup already typed
+            self.flush()
+            sub = _Collector()
+            sub.walk_children(el, {}, depth)
+            sub.flush()
+            for it in sub.items:
+                if it.kind in ("para", "verse", "heading"):
+                    it.attrs["note_role"] = role
+                    self.items.append(it)
             if el.tail:
                 self._p(attrs).add(el.tail)
             return
@@ -427,6 +444,23 @@ class _Collector:
                 self._finish_line(s, [], attrs, explicit=True)
             else:
                 self.items.append(Item("empty", attrs={"br": True}))
+
+
+_NOTE_CLASS = re.compile(
+    r"^(?:note|notes|author-?s?-?note|a-?n)(?:-(head|end|summary|disclaimer|inline))?$", re.I
+)
+
+
+def _note_role(el: Any, tag: str) -> str | None:
+    """The note role markup gives an element: `<aside>`, role="note", or a note class."""
+    classes = (_local_attr(el, "class") or "").split()
+    for c in classes:
+        m = _NOTE_CLASS.match(c)
+        if m and m.group(1):
+            return m.group(1).lower()
+    if tag == "aside" or _local_attr(el, "role") == "note" or any(_NOTE_CLASS.match(c) for c in classes):
+        return "inline" if tag != "aside" else "note"
+    return None
 
 
 def _respan(
@@ -565,7 +599,7 @@ def _emit_body(
         run = 0
         br_run = 0
         if it.kind in ("hr", "break"):
-            glyph = it.text if it.kind == "break" else ""
+            glyph = it.text if it.kind == "break" else it.attrs.get("glyph", "")
             attrs = {"glyph": glyph, "source": "hr" if it.kind == "hr" else "symbols"}
             if it.attrs.get("align"):
                 attrs["align"] = it.attrs["align"]
@@ -578,7 +612,12 @@ def _emit_body(
         if pending_break is not None:
             put_break(pending_break)
             pending_break = None
-        attrs = {**base, **{k: v for k, v in it.attrs.items() if k not in ("br",)}}
+        attrs = {**base, **{k: v for k, v in it.attrs.items() if k not in ("br", "note_role")}}
+        typed = it.attrs.get("note_role")
+        if note_role is None and typed:
+            attrs["role"] = {"note": "head" if placed == 0 else "end"}.get(typed, typed)
+            tb.line(it.text, "note", attrs, it.spans)
+            continue
         if note_role is not None:
             attrs.pop("blockquote", None)  # the quote is only how the site boxes notes
             attrs["role"] = note_role
