@@ -61,7 +61,7 @@ def people(
     refs = _refs(chars)
     _epithets(text, chars, refs, idx)
     refs += _subject_pronouns(text, refs, [c.gender for c in chars], idx, paras, breaks)
-    res = sp.Resolver(refs, [c.gender for c in chars], _index_of(chars, narrator))
+    res = sp.Resolver(refs, [c.gender for c in chars], _index_of(chars, narrator), _likely_people(chars))
     atts = sp.attribute(text, paras, speech, res, breaks)
     # nicknames the story teaches: a term of address used for one person, line after line
     if _learn_vocatives(text, speech, atts, chars):
@@ -69,7 +69,7 @@ def people(
         refs = _refs(chars)
         _epithets(text, chars, refs, idx)
         refs += _subject_pronouns(text, refs, [c.gender for c in chars], idx, paras, breaks)
-        res = sp.Resolver(refs, [c.gender for c in chars], _index_of(chars, narrator))
+        res = sp.Resolver(refs, [c.gender for c in chars], _index_of(chars, narrator), _likely_people(chars))
         atts = sp.attribute(text, paras, speech, res, breaks)
     return _output(text, chars, speech, atts, refs)
 
@@ -137,6 +137,11 @@ def _subject_pronouns(
         if target is not None:
             out.append(sp.Ref(s, e, target, "pronoun", False, True))
     return out
+
+
+def _likely_people(chars: list[ch.Character]) -> list[bool]:
+    """Names that read as people: a gender, person evidence, or an unnamed speaker's description."""
+    return [c.gender is not None or c.person_score >= 2 or c.name[:1].islower() for c in chars]
 
 
 def _index_of(chars: list[ch.Character], c: ch.Character | None) -> int | None:
@@ -535,11 +540,18 @@ def _output(
 ) -> dict:
     # the people of the story: whoever speaks or is spoken to, or is named twice and reads as a person
     roles = {a.speaker for a in atts if a.speaker is not None} | {x for a in atts for x in a.addressees}
+    # in a novel a name said once is a passing reference; in a short excerpt it may be a character
+    min_mentions = 1 if text.count(" ") < 10_000 else 2
     keep = [
         i
         for i, c in enumerate(chars)
         if i in roles
-        or (c.gender is not None and c.person_score > 0 and not c.name.startswith("the "))
+        or (
+            c.gender is not None
+            and c.person_score > 0
+            and not c.name.startswith("the ")
+            and len(c.mentions) >= min_mentions
+        )
         or (c.person_score >= 2 and not c.name.startswith("the ") and len(c.mentions) >= 2)
     ]
     new_index = {old: k for k, old in enumerate(keep)}

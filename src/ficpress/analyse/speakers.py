@@ -166,11 +166,18 @@ class Attribution:
 class Resolver:
     """Mentions of characters sorted by offset, with gender, for tags and pronouns."""
 
-    def __init__(self, refs: list[Ref], genders: list[str | None], narrator: int | None = None) -> None:
+    def __init__(
+        self,
+        refs: list[Ref],
+        genders: list[str | None],
+        narrator: int | None = None,
+        people: list[bool] | None = None,
+    ) -> None:
         self.refs = sorted(refs, key=lambda r: r.start)
         self.starts = [r.start for r in self.refs]
         self.genders = genders
         self.narrator = narrator  # the first-person narrator's character, when the story has one
+        self.people = people or [True] * len(genders)  # False: a name that may be a place or a thing
         self.prev_speaker: int | None = None  # speaker of the line in the paragraph before
         self.prev_vocative: list[int] = []  # whom that line addressed by name
         self.scene_start = 0  # pronouns do not reach back past a scene break
@@ -229,6 +236,8 @@ class Resolver:
             r = self.refs[i]
             i -= 1
             if r.in_quote or r.char in exclude or (gender is not None and r.char == self.narrator):
+                continue
+            if not self.people[r.char]:
                 continue
             g = self.genders[r.char]
             if gender is None or g == gender:
@@ -383,7 +392,8 @@ def find_vocatives(
         lw = word.lower()
         refs = [r for r in res.at(s, e) if r.end <= e + 1]
         if refs:
-            out.append((s, e, word, refs[0].char))
+            if res.people[refs[0].char] or (s <= q_start + 1 and text[e : e + 1] == ","):
+                out.append((s, e, word, refs[0].char))
             continue
         # a lowercase term of address only when it stands alone before the line's end or a comma
         if lw in VOCATIVE_WORDS:
@@ -408,13 +418,14 @@ def find_vocatives(
         # two terms of address in a row: "Listen to Red Li’l Bit, unless ..."
         if (
             r.start not in seen
+            and res.people[r.char]
             and text[prev_r.end : r.start] == " "
             and re.match(r"[,?!]", text[r.end : r.end + 1])
         ):
             out.append((r.start, r.end, text[r.start : r.end], r.char))
             seen.add(r.start)
     for r in inside:
-        if r.start in seen or r.kind == "pronoun":
+        if r.start in seen or r.kind == "pronoun" or not res.people[r.char]:
             continue
         if not re.match(r"[\s.?!\u2026\u2014-]*[\"\u201d\u2019']?$", text[r.end : q_end]):
             continue
@@ -558,7 +569,7 @@ def attribute(
         a = out[i]
         ps, pe = paragraphs[q.paragraph]
         for r in res.at(ps, paragraphs[q.last_paragraph][1]):
-            if r.in_quote or r.char == a.speaker or r.kind == "pronoun":
+            if r.in_quote or r.char == a.speaker or r.kind == "pronoun" or not res.people[r.char]:
                 continue
             a.beat_object = r.char
             break
