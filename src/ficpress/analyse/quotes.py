@@ -53,6 +53,9 @@ _MENTION_CUES = {
 }
 
 
+_TO_SELF = re.compile(
+    r"[^\"\u201c\u201d.!?]{0,30}\b(?:said|says|muttered|murmured|whispered)\s+(?:to\s+)?(?:him|her|them)sel(?:f|ves)\b"
+)
 _THINK = {"thought", "thinks", "think", "thinking", "mused", "pondered"}
 _FIRST_SECOND = re.compile(r"\b(?:I|me|my|mine|we|us|our|you|your|yours)\b", re.I)
 _THIRD = re.compile(r"\b(?:he|she|they|him|her|his|their|them)\b", re.I)
@@ -331,6 +334,10 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str:
     tag_before = [w.lower() for w in _WORD.findall(before)[-4:]]
     if any(w in _THINK for w in tag_after[:3]) and not any(w in SPEECH_VERBS for w in tag_after[:3]):
         return "thought"
+    if tag_before and tag_before[-1] in _THINK and re.search(r"[,:]\s*$", before):
+        return "thought"  # he would think, "What a nice house!"
+    if _TO_SELF.match(after):
+        return "thought"  # said to herself: words not spoken to anyone
     if q.last_paragraph != q.paragraph or q.attrs.get("dash"):
         return "speech"
     words = _WORD.findall(inner)
