@@ -334,7 +334,7 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str:
     tag_before = [w.lower() for w in _WORD.findall(before)[-4:]]
     if any(w in _THINK for w in tag_after[:3]) and not any(w in SPEECH_VERBS for w in tag_after[:3]):
         return "thought"
-    if tag_before and tag_before[-1] in _THINK and re.search(r"[,:]\s*$", before):
+    if any(w in _THINK for w in tag_before[-4:]) and re.search(r"[,:]\s*$", before):
         return "thought"  # he would think, "What a nice house!"
     if _TO_SELF.match(after):
         return "thought"  # said to herself: words not spoken to anyone
