@@ -1,13 +1,15 @@
 """Benchmark the structure stage on the sample: accuracy against the hand annotation, speed, scaling.
 
-    .venv/bin/python bench/structure.py [--no-calibre] [--no-big]
+    .venv/bin/python bench/structure.py [--no-calibre] [--no-big] [--no-corpus] [--show N]
 
 Prints chapter, scene-break and verse scores against
 tests/fixtures/structure/sample_annotation.json, the chapters calibre's
 `ebook-convert --enable-heuristics` finds in the same file (the peer, run
 here), the time of `structure.build` on the sample (median of 5), and seconds
 per MB on 5 MB and 50 MB texts made from the sample, to show the cost is
-linear. Each figure also appears as a `SCORE name value` line.
+linear, and the letters, messages and verse found in the Standard Ebooks
+novels (../shared/corpus/standardebooks): rates per book and a sample of
+hits to read. Each figure also appears as a `SCORE name value` line.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from ficpress.model import Restoration, Source
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "breaking-alone.txt"
 GOLD = ROOT / "tests" / "fixtures" / "structure" / "sample_annotation.json"
+SE = ROOT.parent / "shared" / "corpus" / "standardebooks"
 sys.path.insert(0, str(ROOT / "tests"))
 from structure_eval import line_of, predicted_breaks, predicted_verse, prf  # noqa: E402
 
@@ -60,10 +63,60 @@ def calibre_chapters(path: Path) -> tuple[list[str], float] | None:
     return titles[1:], dt  # the first <text> is the document title
 
 
+def corpus(show: int) -> None:
+    """Letters, messages and verse found in the Standard Ebooks novels: rates per book and a sample to read.
+
+    The books are set one paragraph per line and hold real letters (Pride and
+    Prejudice has about ten) and little verse, so a detector that fires on
+    ordinary prose, dialogue, play scripts or lists shows up here as a high rate.
+    """
+    books = sorted(SE.glob("*.txt")) if SE.is_dir() else []
+    if not books:
+        print(f"corpus: {SE} missing, letters and verse rates not measured")
+        return
+    print(f"\n{'book':<46}{'lines':>7}{'letters':>8}{'messages':>9}{'verse':>7}{'v.lines':>8}")
+    tot = {"letter": 0, "message": 0, "verse": 0, "vlines": 0, "lines": 0}
+    samples: list[str] = []
+    for path in books:
+        text = path.read_text(encoding="utf-8")
+        work = structure.build(Source(path=str(path), text=text), Restoration(text))
+        n_lines = text.count("\n") + 1
+        let = [b for b in work.blocks if b.kind == "letter"]
+        msg = [b for b in work.blocks if b.kind == "message"]
+        ver = [b for b in work.blocks if b.kind == "verse"]
+        vl = sum(len(b.attrs.get("lines", [])) for b in ver)
+        print(f"{path.stem[:45]:<46}{n_lines:>7}{len(let):>8}{len(msg):>9}{len(ver):>7}{vl:>8}")
+        for k, v in (("letter", len(let)), ("message", len(msg)), ("verse", len(ver)), ("vlines", vl)):
+            tot[k] += v
+        tot["lines"] += n_lines
+        for b in (let + msg)[:show]:
+            first = work.text[b.start : b.end].split("\n")
+            line = work.text.count("\n", 0, b.start) + 1
+            who = f"{b.attrs.get('recipient', '')!s} <- {b.attrs.get('sender', '')!s}"
+            samples.append(
+                f"  {path.stem[:30]} L{line} {b.kind}/{b.attrs.get('form')} ({b.confidence}) [{who}]"
+            )
+            samples.extend(
+                f"      | {x[:100]}" for x in first[:2] + (["..."] + first[-1:] if len(first) > 2 else [])
+            )
+    n = len(books)
+    print(
+        f"{'all':<46}{tot['lines']:>7}{tot['letter']:>8}{tot['message']:>9}{tot['verse']:>7}{tot['vlines']:>8}"
+    )
+    print(f"\nletters and messages, a sample to read ({show} per book):")
+    print("\n".join(samples))
+    score("structure_corpus_letters_per_book", (tot["letter"] + tot["message"]) / n)
+    score("structure_corpus_messages_per_book", tot["message"] / n)
+    score("structure_corpus_verse_blocks_per_book", tot["verse"] / n)
+    score("structure_corpus_verse_lines_per_1000_lines", 1000 * tot["vlines"] / max(1, tot["lines"]))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-calibre", action="store_true")
     ap.add_argument("--no-big", action="store_true")
+    ap.add_argument("--no-corpus", action="store_true")
+    ap.add_argument("--show", type=int, default=3, help="letters/messages printed per book for eyeballing")
     args = ap.parse_args()
 
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
@@ -113,6 +166,9 @@ def main() -> None:
             )
             score("calibre_chapters_found", found)
             score("structure_chapters_ratio_vs_calibre", ours_found / max(1, found))
+
+    if not args.no_corpus:
+        corpus(args.show)
 
     if not args.no_big:
         base = SAMPLE.read_text(encoding="utf-8")

@@ -139,3 +139,16 @@ def test_blocks_are_ordered_and_do_not_overlap(sample: tuple[Work, str]) -> None
     for b in work.blocks:
         assert 0 <= b.confidence <= 1
         assert work.text[b.start : b.end] == work.text[b.start : b.end].strip() or b.kind == "scene_break"
+
+
+def test_the_one_letter_and_no_messages(sample: tuple[Work, str]) -> None:
+    """The story quotes one letter (Oxford's offer, read aloud in Part 10); nothing else is written text."""
+    work, text = sample
+    line = line_of(work, text)
+    found = [b for b in work.blocks if b.kind in ("letter", "message")]
+    print(f"\nletters/messages: {[(b.kind, b.attrs['form'], line(b.start), line(b.end - 1)) for b in found]}")
+    assert [(b.kind, b.attrs["form"], line(b.start), line(b.end - 1)) for b in found] == [
+        ("letter", "letter", 784, 785)
+    ]
+    assert found[0].attrs["recipient"] == "Miss Rosenberg"
+    assert work.slice(found[0]).rstrip("\u2019\u201d\"'").endswith("Welcome to Oxford.")

@@ -524,3 +524,137 @@ def test_header_notes_are_published_once(tmp_path: Path, mode: str, times: int) 
         out = publish.render(work, fmt, notes=mode).decode()
         assert out.count("belong to Joss Whedon") == times, (fmt, mode)
         assert out.count("Written for a challenge") == times, (fmt, mode)
+
+
+# --------------------------------------------------------------------------- letters and messages
+
+
+def written(work: Work) -> list[tuple[str, str, str]]:
+    """(kind, form, text) of every letter and message block."""
+    return [(b.kind, b.attrs["form"], work.slice(b)) for b in work.blocks if b.kind in ("letter", "message")]
+
+
+def test_letter_with_salutation_valediction_and_signature() -> None:
+    letter = (
+        "Dear Willow,\n"
+        "I know you will not want to hear from me, and I do not blame you for it.\n"
+        "But I had to tell you that I am sorry, and that I will wait for as long as it takes.\n"
+        "Love,\n"
+        "Spike"
+    )
+    work = build(f"{PROSE}She opened the envelope and read.\n\n{letter}\n\n{PROSE}")
+    (b,) = [b for b in work.blocks if b.kind == "letter"]
+    assert work.slice(b) == letter
+    assert b.attrs["form"] == "letter" and b.attrs["recipient"] == "Willow" and b.attrs["sender"] == "Spike"
+    assert len(b.attrs["lines"]) == 5 and b.confidence >= 0.9
+    assert not [
+        x for x in work.blocks if x.kind == "scene_break"
+    ]  # blank lines setting a letter off are layout
+    assert "Love," not in paragraphs(work)
+
+
+def test_letter_read_aloud_in_quotes_with_postscript() -> None:
+    letter = (
+        "\u201cMy dear Lizzy,\n"
+        "\u201cI wish you joy. If you love him half as well as I do my dear Wickham, you must be very happy.\n"
+        "\u201cYours, etc.\n"
+        "\u201cLydia.\u201d\n"
+        "\u201cP.S. Do write soon.\u201d"
+    )
+    work = build(f"{PROSE}Jane took the letter from her pocket and read it aloud.\n{letter}\n{PROSE}")
+    assert written(work) == [("letter", "letter", letter)]
+    b = next(b for b in work.blocks if b.kind == "letter")
+    assert b.attrs["sender"] == "Lydia" and b.attrs["recipient"] == "Lizzy"
+
+
+def test_letter_broken_off_keeps_its_first_paragraph() -> None:
+    text = (
+        f"{PROSE}He read the letter out loud.\n"
+        "\u201cDear Miss Rosenberg,\n"
+        "Having reviewed your case, we are thrilled to offer you a placement beginning in September. Enclosed\n"
+        "He broke off and stared at Anya \u201cOxford?\u201d\n"
+        f"{PROSE}"
+    )
+    work = build(text)
+    ((kind, form, body),) = written(work)
+    assert kind == "letter" and body.startswith("\u201cDear Miss Rosenberg,") and body.endswith("Enclosed")
+    assert "He broke off and stared at Anya \u201cOxford?\u201d" in paragraphs(work)
+
+
+def test_note_on_the_fridge() -> None:
+    work = build(f"{PROSE}There was a note on the fridge.\nGone to the Magic Box. Back by five. -B\n{PROSE}")
+    assert written(work) == [("letter", "note", "Gone to the Magic Box. Back by five. -B")]
+    assert next(b for b in work.blocks if b.kind == "letter").attrs["sender"] == "B"
+    short = build(f"{PROSE}\nWillow,\nDon't wait up, I'm patrolling with Spike.\n-Buffy\n\n{PROSE}")
+    assert [f for _, f, _ in written(short)] == ["note"]
+
+
+def test_diary_entry() -> None:
+    entry = (
+        "Dear Diary,\n"
+        "Today was the worst day of my life. Buffy forgot my birthday and Spike laughed at me.\n"
+        "I hate Sunnydale."
+    )
+    work = build(f"{PROSE}\n{entry}\n\n{PROSE}")
+    ((kind, form, body),) = written(work)
+    assert (kind, form, body) == ("letter", "diary", entry)
+
+
+def test_email_with_headers() -> None:
+    mail = (
+        "From: willow@sunnydale.edu\n"
+        "To: giles@magicbox.com\n"
+        "Subject: the prophecy\n"
+        "\n"
+        "I found it. Meet me at the library at nine."
+    )
+    work = build(f"{PROSE}\n{mail}\n\n{PROSE}")
+    ((kind, form, body),) = written(work)
+    assert (kind, form, body) == ("message", "email", mail)
+    b = next(b for b in work.blocks if b.kind == "message")
+    assert b.attrs["sender"] == "willow@sunnydale.edu" and b.attrs["recipient"] == "giles@magicbox.com"
+
+
+def test_text_messages() -> None:
+    work = build(f"{PROSE}Her phone buzzed.\nText from Buffy: where r u??\n{PROSE}")
+    assert written(work) == [("message", "sms", "Text from Buffy: where r u??")]
+    assert next(b for b in work.blocks if b.kind == "message").attrs["sender"] == "Buffy"
+    sms = "To: Spike\nFrom: Dawn\ncome home now its important"
+    work = build(f"{PROSE}\n{sms}\n\n{PROSE}")
+    assert written(work) == [("message", "sms", sms)]
+
+
+@pytest.mark.parametrize(
+    "log",
+    [
+        "Buffy: where r u\nWillow: library lol\nBuffy: ok omw",
+        "<WiccaGrrl> hi\n<Slayer1> hey will\n<WiccaGrrl> did u find it?",
+        "[10:42] Xander: anyone up\n[10:43] Willow: me\n[10:45] Xander: donuts?",
+    ],
+)
+def test_chat_logs(log: str) -> None:
+    work = build(f"{PROSE}\n{log}\n\n{PROSE}")
+    ((kind, form, body),) = written(work)
+    assert (kind, form, body) == ("message", "chat", log)
+    b = next(b for b in work.blocks if b.kind == "message")
+    assert len(b.attrs["speakers"]) == 2 and len(b.attrs["lines"]) == 3
+    assert not kinds(work, "verse")
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # a play script: speakers with full sentences, not typed chat
+        "Senior Partner: Do they give us another order?\nJunior Partner: Yes! The longest they have ever made.\n",
+        # dialogue that greets someone by name
+        "\u201cDear me,\u201d said Giles. \u201cWhat now?\u201d\n\u201cMy dear Watcher, it is nothing.\u201d\n",
+        "\u201cMy dear Lucia\u2014\u201d\nShe stopped and looked away.\n",
+        # lines that only look like closings
+        "Love, murder and revenge were the plot of every book she read.\nYours was the only house with a light.\n",
+        # an address line before narration, and a one-word line
+        "Tunbridge Wells,\nSeptember was wet that year.\nSilence.\n",
+    ],
+)
+def test_prose_and_dialogue_are_not_letters(lines: str) -> None:
+    work = build(PROSE + lines + PROSE)
+    assert not written(work)

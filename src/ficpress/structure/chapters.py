@@ -13,7 +13,7 @@ from ficpress.model import Chapter
 from ficpress.structure.headings import numeral_like
 from ficpress.structure.lines import Unit
 
-CONTENT = {"paragraph", "verse", "scene_break", "marker", "letter"}
+CONTENT = {"paragraph", "verse", "scene_break", "marker", "letter", "message"}
 
 
 def _opens(u: Unit) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ficpress.model import Span
 from ficpress.structure.lines import Unit
 
-_STORY = {"paragraph", "verse", "letter", "note"}
+_STORY = {"paragraph", "verse", "letter", "message", "note"}
 
 
 def _scene_start(units: list[Unit], i: int) -> int | None:

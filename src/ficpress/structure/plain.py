@@ -13,13 +13,13 @@ import re
 
 from ficpress.model import Block, Restoration, Source, Span, Work
 from ficpress.structure import chapters as chapters_mod
-from ficpress.structure import dividers, frontmatter, inline, notes, scenes, verse
+from ficpress.structure import dividers, frontmatter, inline, letters, notes, scenes, verse
 from ficpress.structure.flashback import flashback_spans
 from ficpress.structure.headings import parse_bare_number, parse_end_marker, parse_heading
 from ficpress.structure.lines import QUOTES, Line, Unit, ends_sentence, split_lines
 
 # Units whose text is prose-like and may hold inline markup.
-INLINE_KINDS = {"paragraph", "verse", "note", "letter"}
+INLINE_KINDS = {"paragraph", "verse", "note", "letter", "message"}
 
 
 # A "Label:" line of a header block; lines without one continue the entry above them.
@@ -303,7 +303,9 @@ def _note_roles(units: list[Unit], n_chapters: int) -> None:
         if 0 <= u.chapter < n_chapters:
             buckets[u.chapter].append(i)
     for members in buckets:
-        story = [i for i in members if units[i].kind in ("paragraph", "verse", "scene_break", "letter")]
+        story = [
+            i for i in members if units[i].kind in ("paragraph", "verse", "scene_break", "letter", "message")
+        ]
         for i in members:
             u = units[i]
             if u.kind != "note" or u.attrs.get("role"):
@@ -333,6 +335,7 @@ def build_plain(source: Source, restoration: Restoration) -> Work:
     _subtitles(lines, first_line)
 
     single, habit_conf = scenes.single_newline_habit(lines, first_line)
+    letters.detect(lines, first_line, single)
     refrains = verse.refrain_counts(lines)
     if single:
         src_lines = source.text.split("\n")

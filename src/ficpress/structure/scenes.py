@@ -4,7 +4,8 @@ Whether a blank line is a scene break depends on the document's habit: where
 paragraphs follow each other on single newlines (the sample), a blank line
 between two paragraphs is the author's scene break; where paragraphs are
 separated by blank lines, only a longer run of blank lines is. A blank line
-next to a heading, an end marker, a note or verse is layout, not a break.
+next to a heading, an end marker, a note, verse, a letter or a message is layout,
+not a break.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from collections import Counter
 from ficpress.model import Scene
 from ficpress.structure.lines import QUOTES, Line, Unit, ends_sentence
 
-PROSE = {"paragraph", "marker", "letter"}
-SCENE_CONTENT = {"paragraph", "verse", "marker", "letter", "note"}
+PROSE = {"paragraph", "marker", "letter", "message"}
+WRITTEN = {"letter", "message"}
+SCENE_CONTENT = {"paragraph", "verse", "marker", "letter", "message", "note"}
 
 
 def single_newline_habit(lines: list[Line], lo: int) -> tuple[bool, float]:
@@ -60,6 +62,8 @@ def blank_breaks(units: list[Unit], single: bool, first: int) -> list[tuple[int,
         for i in range(first + 1, len(units)):
             u, p = units[i], units[i - 1]
             if u.gap_before >= 1 and u.kind in PROSE and p.kind in PROSE:
+                if u.gap_before == 1 and (u.kind in WRITTEN or p.kind in WRITTEN):
+                    continue  # one blank line setting a letter or message off the prose is layout
                 conf = 0.85 if u.gap_before == 1 else 0.92
                 out.append((i, conf))
         return out
