@@ -448,3 +448,31 @@ def test_ao3_epub_hand_built_before_2019() -> None:
     # the second part of chapter 1 continues chapter 1
     assert src.text[src.chapters[0].start : src.chapters[0].end].endswith("It became a song around three.")
     assert [b.attrs["glyph"] for b in src.blocks if b.kind == "scene_break"] == ["- - -"]
+
+
+def test_markup_typed_notes_and_glyphs(tmp_path: Path) -> None:
+    """Notes the markup already types (<aside>, role="note", note-* classes) stay notes; <hr data-glyph> keeps it."""
+    p = tmp_path / "typed.html"
+    p.write_text(
+        "<html><head><title>Typed</title></head><body><nav><a href='#c1'>Contents</a></nav>"
+        "<h2>One</h2><aside class='note note-head'><p>Written in a hurry.</p></aside>"
+        "<p>The story begins.</p><hr class='scene-break' data-glyph='~*~'/><p>It goes on.</p>"
+        "<div role='note'><p>An inline aside from the author.</p></div><p>And on.</p>"
+        "<h2>Two</h2><p>It ends.</p><aside><p>Thanks for reading!</p></aside></body></html>",
+        encoding="utf-8",
+    )
+    src = ingest.read(p)
+    _check_offsets(src)
+    assert _titles(src) == ["One", "Two"]
+    assert "Contents" not in src.text
+    notes = [
+        (src.text[b.start : b.end], b.attrs["role"], b.attrs["chapter"])
+        for b in src.blocks
+        if b.kind == "note"
+    ]
+    assert notes == [
+        ("Written in a hurry.", "head", 1),
+        ("An inline aside from the author.", "inline", 1),
+        ("Thanks for reading!", "end", 2),
+    ]
+    assert [b.attrs["glyph"] for b in src.blocks if b.kind == "scene_break"] == ["~*~"]
