@@ -194,7 +194,7 @@ def test_ao3_saved_page_single_chapter() -> None:
     m = src.meta
     assert m.raw["page"] == "single-chapter"
     assert m.raw["chapter_index"] == ["1. First Snow", "2. Thaw"]
-    assert _titles(src) == ["Chapter 2: Thaw"]
+    assert _titles(src) == ["Chapter 2: Thaw"] and src.chapters[0].number == 2
     assert src.text.count("Thaw") == 1  # the title repeated as the first body line is dropped
     assert _blocks(src, "note", role="summary", chapter=1) == ["Morning, and the plough."]
     assert [b.attrs["glyph"] for b in src.blocks if b.kind == "scene_break"] == ["***"]
@@ -215,7 +215,7 @@ def test_ffnet_saved_page() -> None:
     assert (m.published, m.updated) == ("2008-01-10", "2011-03-13")
     assert m.source.work_id == "4012345"
     assert m.raw["ffnet"]["line"].startswith("Rated: Fiction T - English - Romance/Hurt/Comfort")
-    assert _titles(src) == ["The Return"]
+    assert _titles(src) == ["The Return"] and src.chapters[0].number == 2
     assert m.raw["chapter_index"] == ["1. Prologue", "2. The Return", "3. Sparks"]
     assert _blocks(src, "note", role="disclaimer") == ["Disclaimer: I don't own Buffy."]
     assert m.disclaimer == "Disclaimer: I don't own Buffy."

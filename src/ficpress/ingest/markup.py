@@ -711,9 +711,11 @@ def assemble(parts: WorkParts, path: str, damage_extra: list[Damage] | None = No
             continue  # nothing at all in this chapter
         start = tb.blocks[first_block].start
         end = tb.blocks[-1].end
+        # a page saved from one chapter of a longer work keeps that chapter's own number
+        number = ch.attrs.get("number") if len(parts.chapters) == 1 else None
         chapters.append(
             Chapter(
-                number=len(chapters) + 1,
+                number=number if isinstance(number, int) and number > 0 else len(chapters) + 1,
                 title=title or (meta.title if len(parts.chapters) == 1 else f"Chapter {n}"),
                 start=start,
                 end=end,
