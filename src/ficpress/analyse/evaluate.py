@@ -140,13 +140,18 @@ def alias_groups(analysis: dict[str, Any]) -> dict[str, set[str]]:
     """Character id -> every name it goes by (name, aliases), lower-cased."""
     out = {}
     for c in analysis["characters"]:
-        out[c["id"]] = {c["name"].lower()} | {a["name"].lower() for a in c["aliases"]}
+        out[c["id"]] = {_fold(c["name"])} | {_fold(a["name"]) for a in c["aliases"]}
     return out
+
+
+def _fold(name: str) -> str:
+    """Lower case with one apostrophe, so "Li'l Bit" typed in ASCII finds "Li’l Bit"."""
+    return name.lower().replace("\u2019", "'").replace("\u2018", "'")
 
 
 def which(analysis: dict[str, Any], name: str) -> set[str]:
     """Ids of the characters that go by `name`."""
-    n = name.lower()
+    n = _fold(name)
     return {cid for cid, names in alias_groups(analysis).items() if n in names}
 
 
