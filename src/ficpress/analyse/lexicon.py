@@ -1,4 +1,4 @@
-"""Word lists the analysis reads: speech and thought verbs, pronouns, epithets.
+"""Word lists the analysis reads: speech verbs and pronouns.
 
 Why data files with generated inflections: a list of base forms is easy to read
 and extend; "snapped", "cries" and "whispering" come from small English rules.
@@ -46,7 +46,6 @@ def _verbs(name: str) -> frozenset[str]:
 
 
 SPEECH_VERBS = _verbs("speech_verbs.txt")
-THOUGHT_VERBS = _verbs("thought_verbs.txt")
 
 MALE = frozenset({"he", "him", "his", "himself"})
 FEMALE = frozenset({"she", "her", "hers", "herself"})

@@ -15,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ficpress.analyse.lexicon import FEMALE, MALE, SPEECH_VERBS
+from ficpress.analyse.lexicon import SPEECH_VERBS
 
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'\u2019\-]*")
 _ADVERB = re.compile(r"^[a-z]+ly$")
@@ -252,7 +252,7 @@ def _tokens(s: str, base: int) -> list[tuple[int, int, str]]:
 
 
 def _subject_at(
-    text: str, toks: list[tuple[int, int, str]], k: int, res: Resolver, pos: int, speakers: list
+    text: str, toks: list[tuple[int, int, str]], k: int, res: Resolver, pos: int
 ) -> tuple[int | None, str, int]:
     """The character named or referred to by the token run starting at toks[k]: (char, kind, next k)."""
     if k >= len(toks):
@@ -275,9 +275,7 @@ def _subject_at(
     return None, "", k
 
 
-def _tag_after(
-    text: str, start: int, end: int, res: Resolver, qpos: int, speakers: list
-) -> tuple[int | None, str]:
+def _tag_after(text: str, start: int, end: int, res: Resolver, qpos: int) -> tuple[int | None, str]:
     """'..., she said' / '..., said Willow' / '...' Willow said' after a quote."""
     seg = text[start:end]
     m = re.match(r"[\s,]*", seg)
@@ -297,13 +295,13 @@ def _tag_after(
     )
     verbish = toks[k][2].lower() in SPEECH_VERBS or (open_tag and toks[k][2].endswith("ed") and k == 0)
     if verbish:
-        c, kind, _ = _subject_at(text, toks, k + 1, res, qpos, speakers)
+        c, kind, _ = _subject_at(text, toks, k + 1, res, qpos)
         if c is None and k + 1 < len(toks) and toks[k + 1][2].lower() == "the":
-            c, kind, _ = _subject_at(text, toks, k + 1, res, qpos, speakers)
+            c, kind, _ = _subject_at(text, toks, k + 1, res, qpos)
         if c is not None:
             return c, kind
     # "Willow said", "she whispered", "the redhead said softly", "Buffy just sighed"
-    c, kind, nk = _subject_at(text, toks, 0, res, qpos, speakers)
+    c, kind, nk = _subject_at(text, toks, 0, res, qpos)
     if c is not None:
         j = nk
         while (
@@ -333,7 +331,7 @@ def _tag_after(
     return None, ""
 
 
-def _beat_before(text: str, start: int, end: int, res: Resolver, speakers: list) -> tuple[int | None, str]:
+def _beat_before(text: str, start: int, end: int, res: Resolver) -> tuple[int | None, str]:
     """'Buffy sighed "..."' / 'Willow said, "..."': the narration right before a quote in its paragraph."""
     seg = text[start:end]
     if not seg.strip():
@@ -344,7 +342,7 @@ def _beat_before(text: str, start: int, end: int, res: Resolver, speakers: list)
     toks = _tokens(last, off)
     if not toks:
         return None, ""
-    c, kind, nk = _subject_at(text, toks, 0, res, off, speakers)
+    c, kind, nk = _subject_at(text, toks, 0, res, off)
     if c is None:
         # "Then Willow said:" — allow one or two leading words
         for k0 in (1, 2):
@@ -361,7 +359,7 @@ def _beat_before(text: str, start: int, end: int, res: Resolver, speakers: list)
                     "but",
                 )
             ):
-                c, kind, nk = _subject_at(text, toks, k0, res, off, speakers)
+                c, kind, nk = _subject_at(text, toks, k0, res, off)
                 if c is not None:
                     break
     if c is None:
@@ -455,7 +453,6 @@ def attribute(
     by_par: dict[int, list[int]] = defaultdict(list)
     for i, q in enumerate(quotes):
         by_par[q.paragraph].append(i)
-    speakers: list = []
     scene_start = []
     cur = 0
     for pi, (ps, _pe) in enumerate(paragraphs):
@@ -489,7 +486,7 @@ def attribute(
         res.prev_vocative = (
             out[i - 1].addressees if adjacent and out[i - 1].addressee_method == "vocative" else []
         )
-        c, kind = _tag_after(text, q.end, nxt_start, res, q.start, speakers)
+        c, kind = _tag_after(text, q.end, nxt_start, res, q.start)
         if c is not None and c in excl and kind == "pronoun":
             c = res.recent(q.start, res.genders[c], exclude=excl)
         if c is not None and not kind.endswith("-beat"):
@@ -497,7 +494,7 @@ def attribute(
             a.confidence = 0.95 if kind == "name" else 0.8
             a.qtype = "explicit" if kind == "name" else "anaphoric"
             continue
-        b, bkind = _beat_before(text, prev_end, q.start, res, speakers)
+        b, bkind = _beat_before(text, prev_end, q.start, res)
         if b is not None and not bkind.endswith("-beat") and b not in excl:
             a.speaker, a.method = b, ("explicit-tag" if bkind == "name" else "pronoun-tag")
             a.confidence = 0.9 if bkind == "name" else 0.75
@@ -524,7 +521,7 @@ def attribute(
                                 "pronoun",
                             )
                     if lc is None:
-                        lc, lk = _beat_before(text, lpe - len(last), lpe, res, speakers)
+                        lc, lk = _beat_before(text, lpe - len(last), lpe, res)
                     if lc is not None and lc not in excl:
                         a.speaker, a.method = lc, ("explicit-tag" if lk.startswith("name") else "pronoun-tag")
                         a.confidence = 0.8
@@ -545,9 +542,9 @@ def attribute(
         for j in siblings[pos_in + 1 :]:
             tail_start = max(tail_start, quotes[j].end)
         if tail_start < pe and q.last_paragraph == q.paragraph:
-            c2, k2 = _beat_before(text, tail_start, pe, res, speakers)
+            c2, k2 = _beat_before(text, tail_start, pe, res)
             if c2 is None:
-                c2, k2 = _tag_after(text, tail_start, pe, res, q.start, speakers)
+                c2, k2 = _tag_after(text, tail_start, pe, res, q.start)
             if c2 is not None and c2 not in excl:
                 a.speaker, a.method, a.confidence = c2, "action-beat", 0.5
     # pass 2: turn-taking in runs of dialogue paragraphs
@@ -701,8 +698,3 @@ def _addressees(quotes: list, out: list[Attribution], breaks: set[int]) -> None:
                 if not a.addressees and other is not None:
                     a.addressees = [other]
                     a.addressee_method = "turn-taking"
-
-
-def gender_of_pronoun(w: str) -> str | None:
-    lw = w.lower()
-    return "male" if lw in MALE else "female" if lw in FEMALE else None
