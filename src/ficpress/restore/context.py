@@ -136,6 +136,24 @@ def _level(table: dict[str, dict[str, int]]) -> dict[str, tuple[float, dict[str,
     return level
 
 
+STATE_SMOOTHING = 30.0  # pseudo-count of the state-free expectation in each state table
+
+
+def _counts(table: dict[str, dict[str, int]]) -> dict[str, tuple[int, dict[str, int]]]:
+    return {key: (sum(c.values()), c) for key, c in table.items()}
+
+
+def _smooth(hit: tuple[int, dict[str, int]] | None, base: dict[str, float]) -> dict[str, float]:
+    if hit is None:
+        return base
+    n, counts = hit
+    z = n + STATE_SMOOTHING
+    out = {c: STATE_SMOOTHING * p / z for c, p in base.items()}
+    for c, k in counts.items():
+        out[c] = out.get(c, 0.0) + k / z
+    return out
+
+
 class ContextModel:
     """Interpolated counts over context keys for one view (U+FFFD damage or `?` damage)."""
 
@@ -147,6 +165,8 @@ class ContextModel:
         self.levels = [_level(tables["levels"][name]) for name in LEVELS]
         self.state1 = _level(tables["levels"]["s1"])
         self.statek = _level(tables["levels"]["sk"])
+        self.state1_n = _counts(tables["levels"]["s1"])
+        self.statek_n = _counts(tables["levels"]["sk"])
         cal = tables.get("calibration", {})
         self.calibration: dict[str, list[list[float]]] = cal if isinstance(cal, dict) else {"": cal}
         self._cal_x: dict[int, list[float]] = {}
@@ -172,11 +192,15 @@ class ContextModel:
 
     @lru_cache(maxsize=50_000)  # noqa: B019
     def _ratio(self, key1: str, keyk: str) -> dict[str, float]:
-        with_state = self._interp((self.state1, self.statek), (key1, keyk))
-        without = self._interp((self.levels[-3], self.levels[-1]), (key1[1:], keyk[1:]))
-        if not with_state:
-            return {}
-        return {c: min(50.0, max(0.02, p / max(without.get(c, 0.0), 1e-6))) for c, p in with_state.items()}
+        """P(c | state, neighbours) / P(c | neighbours), each state count smoothed toward what
+        the coarser level expects, so that a few dozen examples cannot swing it."""
+        base1 = self._interp((self.levels[-3], self.levels[-1]), (key1[1:], keyk[1:]))
+        basek = self._interp((self.levels[-1],), (keyk[1:],))
+        withk = _smooth(self.statek_n.get(keyk), basek)
+        expect1 = {c: p * withk.get(c, 0.0) / max(basek.get(c, 0.0), 1e-9) for c, p in base1.items()}
+        z = sum(expect1.values()) or 1.0
+        with1 = _smooth(self.state1_n.get(key1), {c: p / z for c, p in expect1.items()})
+        return {c: min(50.0, max(0.02, p / max(base1.get(c, 0.0), 1e-6))) for c, p in with1.items()}
 
     def calibrate(self, p: float, replacement: str = "") -> float:
         """Map a raw posterior to the accuracy it had on books held out of fitting (cross-fitted).

@@ -27,7 +27,7 @@ _VIEW_FIX = str.maketrans({"\u00a0": " ", "\r": "\n"})
 
 QUOTES = frozenset("\u2018\u2019\u201c\u201d")
 # A real question mark wrongly replaced costs more than a substitute left as `?`.
-QUESTION_BIAS = 2.0
+QUESTION_BIAS = 12.0
 
 
 @dataclass
@@ -428,7 +428,7 @@ def _assemble(text: str, sites: list[Site], review_threshold: float) -> Restorat
         original = text[site.start : site.end]
         rep = site.choice
         pos = site.end
-        if rep == original:
+        if rep == original and not (site.kind == "question" and site.confidence < 0.999):
             parts.append(rep)
             out_len += len(rep)
             continue
@@ -439,6 +439,11 @@ def _assemble(text: str, sites: list[Site], review_threshold: float) -> Restorat
         conf = int(min(max(raw, 0.0), 1.0) * 10000 + 0.5) / 10000
         if site.blind:
             conf = min(conf, 0.5)
+        if rep == original and conf >= review_threshold:
+            # a `?` kept as a real question mark is recorded only when it is worth a look
+            parts.append(rep)
+            out_len += len(rep)
+            continue
         repairs.append(
             Repair(
                 start=out_len,
