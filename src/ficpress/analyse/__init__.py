@@ -535,6 +535,19 @@ def _other_party(speech: list, atts: list[sp.Attribution], i: int, a: sp.Attribu
     return None
 
 
+def _mention_kind(r: sp.Ref, text: str, chars: list[ch.Character]) -> str:
+    """The contract's kinds: the character's own name, another name of theirs, a title, a pronoun."""
+    if r.kind in ("pronoun", "title"):
+        return r.kind
+    words = text[r.start : r.end].split()
+    own = set(chars[r.char].name.split())
+    return (
+        "name"
+        if words and all(w.strip(".") in own or w.rstrip(".").lower() in ch.HONORIFICS for w in words)
+        else "alias"
+    )
+
+
 def _output(
     text: str, chars: list[ch.Character], speech: list, atts: list[sp.Attribution], refs: list[sp.Ref]
 ) -> dict:
@@ -593,7 +606,7 @@ def _output(
             "start": r.start,
             "end": r.end,
             "character": ids[r.char],
-            "kind": r.kind if r.kind != "title" else "title",
+            "kind": _mention_kind(r, text, chars),
         }
         for r in sorted(refs, key=lambda r: r.start)
     ]

@@ -84,7 +84,7 @@ class Quote:
 
 def paragraphs_of(text: str, blocks: list | None = None) -> list[tuple[int, int]]:
     """Paragraph ranges from structure's blocks, or from lines when there are none."""
-    skip = {"heading", "scene_break", "end_marker", "front_matter", "note", "marker"}
+    skip = {"heading", "scene_break", "end_marker", "front_matter", "note", "marker", "verse", "letter"}
     if blocks:
         out = [(b.start, b.end) for b in blocks if b.kind not in skip and b.end > b.start]
         if out:
