@@ -72,3 +72,46 @@ def test_few_letters_and_no_messages_in_prose(corpus_dir: Path, stem: str, most:
     print(f"{stem}: {len(found)} letters or messages")
     assert len(found) <= most
     assert not [b for b in found if b.kind == "message"]
+
+
+def verse_lines(work: Work) -> set[str]:
+    return {work.text[a:b] for bl in work.blocks if bl.kind == "verse" for a, b in bl.attrs["lines"]}
+
+
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "agatha-christie_the-mysterious-affair-at-styles",  # a prescription set out as a list
+        "agatha-christie_the-secret-adversary",  # a dedication in broken lines, letters' closings
+        "arthur-conan-doyle_the-adventures-of-sherlock-holmes",  # closings of letters quoted in speech
+        "jane-austen_pride-and-prejudice",
+        "ernest-hemingway_the-sun-also-rises",
+    ],
+)
+def test_books_without_verse_get_none(corpus_dir: Path, stem: str) -> None:
+    work = build_book(corpus_dir, stem)
+    found = [work.slice(b)[:60] for b in work.blocks if b.kind == "verse"]
+    print(f"{stem}: verse {found}")
+    assert not found
+
+
+def test_posters_scripts_and_lists_are_not_verse_but_poems_are(corpus_dir: Path) -> None:
+    huck = verse_lines(build_book(corpus_dir, "mark-twain_the-adventures-of-huckleberry-finn"))
+    assert "Shaksperean Revival!!!" not in huck and "At the court house!" not in huck  # the show bills
+    assert "And did young Stephen sicken," in huck and "Ode to Stephen Dowling Bots, Dec\u2019d" not in huck
+    henry = build_book(corpus_dir, "o-henry_short-fiction")
+    hv = verse_lines(henry)
+    assert "Miss Lore" not in hv and "Mr. Penne" not in hv and "Clerk" not in hv  # play scripts
+    assert "L. X. Wheat" not in hv  # a business card
+    assert "The grist is ground," in hv and "Little Bo-Peep" in " ".join(hv)
+    gatsby = verse_lines(build_book(corpus_dir, "f-scott-fitzgerald_the-great-gatsby"))
+    assert "Bath every other day" not in gatsby and "Zelda" not in gatsby  # a schedule, a dedication
+    assert "Your love belongs to me." in gatsby
+    saki = build_book(corpus_dir, "saki_short-fiction")
+    sv = verse_lines(saki)
+    assert "\u201cCackle, cackle, little hen," in sv and "You and I will never quarrel.\u2019" in sv
+    blocks = {
+        n: len([b for b in w.blocks if b.kind == "verse"]) for n, w in (("henry", henry), ("saki", saki))
+    }
+    print(f"verse blocks: {blocks}")
+    assert blocks["henry"] >= 30 and blocks["saki"] >= 18

@@ -68,7 +68,7 @@ def split_lines(text: str) -> list[Line]:
 
 def ends_sentence(s: str) -> bool:
     """Whether a line ends as prose does: final punctuation, possibly inside closing quotes or brackets."""
-    t = s.rstrip().rstrip(QUOTES + "'\u2019)]*_~ ")
+    t = s.rstrip().rstrip(QUOTES + "'\u2019)]*_~ \u200a\u2060\u00a0")
     return bool(t) and t[-1] in SENTENCE_END
 
 

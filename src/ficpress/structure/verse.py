@@ -7,6 +7,14 @@ line. A line outside that quotation between sung stanzas ("Willow spun,
 grabbing Dawn by the hand and they both sang") is narration, not verse. Each
 stanza becomes one `verse` block; a blank line between stanzas is not a scene
 break.
+
+Novels set other things in short lines too, and those are not verse: a play
+script (speaker names on lines of their own), a show bill or a business card
+(title-case lines, "!!!"), a schedule or a prescription (lines of one or two
+words, times, sums), a dedication broken over lines (lower-case starts), the
+closing of a letter ("Yours truly,"), dialogue that happens to be short (each
+line quoted on its own, or tagged: "...,’ says I"), and a line repeated
+chapters apart (a refrain comes back within its song).
 """
 
 from __future__ import annotations
@@ -32,14 +40,26 @@ def _norm(s: str) -> str:
     return _NORM.sub(" ", s.lower()).strip()
 
 
+REFRAIN_REACH = 80  # lines: a chorus comes back within the song, not chapters later
+
+
 def refrain_counts(lines: list[Line]) -> Counter[str]:
-    """How often each short line recurs in the document (a chorus recurs; prose lines rarely do)."""
+    """How often each short line recurs near itself (a chorus recurs within its song; prose lines rarely do).
+
+    A repeat counts only within `REFRAIN_REACH` lines of the last occurrence: a
+    passage an anthology prints twice, or a catchphrase repeated chapters
+    later, is not a refrain.
+    """
     c: Counter[str] = Counter()
+    last: dict[str, int] = {}
     for ln in lines:
         if not ln.blank and ln.hi - ln.lo <= MAX_VERSE_LINE:
             key = _norm(ln.stripped)
             if len(key.split()) >= 3:
-                c[key] += 1
+                prev = last.get(key)
+                if prev is not None and ln.index - prev <= REFRAIN_REACH:
+                    c[key] += 2 if c[key] == 0 else 1
+                last[key] = ln.index
     return c
 
 
@@ -54,6 +74,15 @@ QUOTE_LIKE = QUOTES + "\ufffd"
 
 
 _MID_CLOSE = re.compile(r"(?<=[^ ])[" + re.escape(QUOTE_LIKE) + r"](?= )")
+# Speech closed and tagged ("...,' says I", "...?” he asked"): dialogue, whichever quote marks it uses.
+_TAGGED = re.compile(r"[,.!?\u2014\u2026][\u2019'\u201d\"]\s+[a-z]")
+# Narration handing over to speech: "..., saying huskily\u2014", "Miss Havisham repeated\u2014".
+_INTRO = re.compile(
+    r"\b(?:said|saying|says|say|cried|asked|replied|repeated|answered|whispered|began|continued|added|sings?)"
+    r"(?:\s+[a-z]+){0,2}[\s,:\u2060]*[\u2014\u2013:]$"
+)
+# An opening double quote closed later on the same line: the quotation does not run on.
+_CLOSED_AFTER_OPEN = re.compile(r"^[\u201c\"][^\u201c]*[\u201d\"][^\u201c\u201d\"]*$")
 
 
 def _mid_close(s: str) -> int:
@@ -84,11 +113,22 @@ def _line_info(lines: list[Line], lo: int, hi: int, qtext: list[str] | None) -> 
             open_q = False
             continue
         s = qtext[i].strip() if qtext is not None else ln.stripped
-        length = len(ln.stripped)
+        r = ln.stripped
+        length = len(r)
         starts_q = s[:1] in QUOTE_LIKE
         ends_q = s[-1:] in QUOTE_LIKE
         mid = _mid_close(s)
         inf = _Info()
+        if open_q and r[:1] in '\u201c"':
+            # A new paragraph opening with a quote mark while one is open: prose speech running over
+            # several paragraphs (each opens with a mark), not a song's next line.
+            open_q = False
+        if starts_q and not ends_q and mid == -1 and _CLOSED_AFTER_OPEN.match(r):
+            mid = len(s) - 1  # opened and closed on the line: treat as quoted speech with a tail
+        if _TAGGED.search(r) or (not open_q and (r.endswith(":") or _INTRO.search(r))):
+            # A tagged speech, or a line introducing speech, is dialogue or narration, never a sung line.
+            info[i] = inf
+            continue
         if open_q:
             inf.quoted = inf.multiline = True
             if ends_q and not (starts_q and mid == -1 and length > MAX_VERSE_LINE):
@@ -186,6 +226,67 @@ def _runs(lines: list[Line], info: dict[int, _Info], lo: int, hi: int) -> list[l
 
 _SPEAKER = re.compile(r"^[\w.'\u2019 -]{1,25}:\s")
 _SALUTATION = re.compile(r"^[\"\u201c]?(?:dear|my\s+dear|dearest|to\s+whom)\b.{0,40},$", re.IGNORECASE)
+_CLOSING = re.compile(
+    r"^[\W_]*(?:yours\b|your\s+(?:[\w.'\u2019]+\s+){0,3}(?:friend|servant|daughter|son|cousin|sister|brother)"
+    r"|(?:very\s+)?(?:truly|sincerely|faithfully|cordially|respectfully|affectionately)\s+yours)",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_][\w'\u2019\-]*")
+
+
+def _title_case(s: str) -> bool:
+    """A heading, a name or a poster line ("The Masked Marriage", "Persons of the Drama", "Clerk")."""
+    ws = _WORD.findall(s)
+    if not ws:
+        return False
+    if len(ws) == 1:
+        return ws[0][0].isupper() and not ends_sentence(s) and s.rstrip()[-1:] not in ",;"
+    big = [w for w in ws[1:] if len(w) >= 4]
+    return bool(big) and ws[0][0].isupper() and all(w[0].isupper() for w in big)
+
+
+def _label_line(s: str) -> bool:
+    """A speaker's name set on its own line above the speech, as plays print it ("Miss Lore", "He")."""
+    ws = s.split()
+    return 1 <= len(ws) <= 3 and s[:1].isupper() and not any(c in s for c in '.,;:!?\u2014"\u201c\u201d')
+
+
+def _list_like(s: str) -> bool:
+    """An item of a list, a schedule, a bill or a prescription: two words at most, sums, times, shouting."""
+    ws = _WORD.findall(s)
+    if len(ws) <= 2 or "!!" in s or "$" in s or "[" in s or ". . ." in s:
+        return True
+    return len(ws) <= 4 and any(c.isdigit() for c in s)
+
+
+def _quoted_couplet(first: str, second: str) -> bool:
+    """Two lines inside one quotation of their own ("\u2018Cora with the lips of coral, / You and I will
+    never quarrel.\u2019"): the quotation opens on the first line and closes at the end of the second."""
+    a = first.lstrip('\u201c" ')
+    b = second.rstrip('\u201d" \u200a')
+    return (
+        a[:1] in "\u2018'"
+        and "\u2019" not in a[1:].replace("\u2019s", "")
+        and b[-1:] in "\u2019'"
+        and b[:1].isupper()
+    )
+
+
+def _not_verse(lines: list[Line], run: list[int]) -> bool:
+    """Short lines that are something else: a letter's closing, headings, a play script, a list."""
+    texts = [lines[i].stripped for i in run]
+    k = len(texts)
+    if any(_CLOSING.match(t) for t in texts):
+        return True
+    if sum(1 for t in texts if _title_case(t) or _list_like(t)) > k / 2 or (
+        k > 2 and sum(1 for t in texts if _title_case(t) or _list_like(t)) >= k / 2
+    ):
+        return True  # headings, names, a poster, a list
+    labels = sum(1 for t in texts if _label_line(t))
+    if labels and labels >= 0.4 * k and all(ends_sentence(t) or _label_line(t) for t in texts):
+        return True  # a play script: speaker lines over their speeches
+    # A sentence set out in broken lines (a dedication) starts most of its lines in lower case.
+    return sum(1 for t in texts if t.lstrip(QUOTE_LIKE + "\u2018' ")[:1].islower()) > k / 2
 
 
 def _score(lines: list[Line], run: list[int], info: dict[int, _Info], refrains: Counter[str]) -> float:
@@ -195,6 +296,17 @@ def _score(lines: list[Line], run: list[int], info: dict[int, _Info], refrains: 
     unpunct = sum(1 for i in run if not ends_sentence(lines[i].stripped)) / k
     refrain = sum(1 for i in run if refrains.get(_norm(lines[i].stripped), 0) >= 2) / k
     multiline = any(info[i].multiline for i in run)
+    # Two lines sharing one single-quoted quotation are quoted verse, like a song sung across lines.
+    multiline = multiline or (k == 2 and _quoted_couplet(lines[run[0]].stripped, lines[run[1]].stripped))
+    if refrain < 0.5 and _not_verse(lines, run):
+        return 0.0
+    if not multiline:
+        # Lines each quoted on their own are exchanges of dialogue, repeated or not.
+        if all(info[i].quoted for i in run):
+            return 0.0
+        # Two lines make a couplet only when neither ends a sentence (or a chorus repeats them unquoted).
+        if k == 2 and unpunct < 1.0 and not (refrain and not any(info[i].quoted for i in run)):
+            return 0.0
     if not refrain and not multiline:
         # Clipped dialogue ("Hey" / "Hi" / "What's up") and chat logs ("Buffy: hey") are short too.
         if all(info[i].quoted for i in run):
@@ -225,14 +337,22 @@ def detect_single(
             if scores[j] > 0:
                 continue
             unpunct = sum(1 for i in run if not ends_sentence(lines[i].stripped)) / len(run)
-            if unpunct < 0.5:
+            if unpunct < 0.5 or _not_verse(lines, run):
                 continue
             for k in (j - 1, j + 1):
                 if 0 <= k < len(runs) and scores[k] > 0 and _near(lines, runs[k], run):
                     scores[j] = 0.6
                     changed = True
                     break
-    return [Stanza(r, s) for r, s in zip(runs, scores, strict=True) if s > 0]
+    out = []
+    for run, score in zip(runs, scores, strict=True):
+        if score <= 0:
+            continue
+        # The title over a poem ("A Requiem", "Ode to Stephen Dowling Bots") heads it; it is not a line of it.
+        while len(run) > 2 and not info[run[0]].multiline and _title_case(lines[run[0]].stripped):
+            run = run[1:]
+        out.append(Stanza(run, score))
+    return out
 
 
 def _near(lines: list[Line], a: list[int], b: list[int]) -> bool:
@@ -267,6 +387,8 @@ def detect_grouped(
             continue
         unpunct = sum(1 for i in g if not ends_sentence(lines[i].stripped)) / len(g)
         refrain = any(refrains.get(_norm(lines[i].stripped), 0) >= 2 for i in g)
+        if not refrain and _not_verse(lines, g):
+            continue
         if hard_wrapped:
             ok = statistics.mean(lens[:-1]) < 0.6 * width and (unpunct >= 0.5 or refrain)
         else:
