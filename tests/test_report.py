@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from ficpress import pipeline
 from ficpress.analyse.report import render_report
 from ficpress.cli import app
-from ficpress.model import Block, Chapter, Scene, Work, WorkMeta
+from ficpress.model import Block, Chapter, Scene, Span, Work, WorkMeta
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "breaking-alone.txt"
@@ -81,7 +81,9 @@ def test_report_renders_characters_aliases_and_coloured_dialogue() -> None:
         if m:
             colour.setdefault(title.split(" \u2192")[0].split(" (")[0], set()).add(m.group(1))
     assert all(len(v) == 1 for v in colour.values())
-    assert colour["Willow"] != colour["Spike"]
+    # The cast list may give a full name ("Willow Rosenberg"); look the two up by first name.
+    full = {c["name"].split()[0]: c["name"] for c in chars}
+    assert colour[full["Willow"]] != colour[full["Spike"]]
     svgs = doc.xpath("//svg")
     assert len(svgs) >= 4  # network, arc, chapter moods, dialogue share
     # The arc plot has one point per scene.
@@ -250,3 +252,33 @@ def test_report_of_a_work_with_no_people_still_renders() -> None:
     assert "No characters were found" in page
     assert doc.get_element_by_id("text").text_content().count("dark night") == 1
     assert external_references(page) == []
+
+
+def test_quotation_inside_a_thought_keeps_its_colour() -> None:
+    text = "Why would they all say \u201cHelp me Ann\u201d again, she thought. \u201cNo,\u201d said Bob."
+    q1 = (text.index("\u201cHelp"), text.index("again") - 1)
+    q2 = (text.index("\u201cNo"), text.index(" said Bob"))
+    work = Work(
+        text=text,
+        blocks=[Block("paragraph", 0, len(text))],
+        chapters=[Chapter(1, "One", 0, len(text), implicit=True)],
+        scenes=[Scene(0, len(text), 0)],
+    )
+    # A thought that holds the first quotation and one that crosses into the second.
+    work.spans = [Span("thought", 0, q1[1]), Span("thought", q2[0] - 3, q2[0] + 2)]
+    work.analysis = {
+        "characters": [{"id": "c1", "name": "Ann", "aliases": [], "mentions": 1}],
+        "quotes": [
+            {"start": q1[0], "end": q1[1], "speaker": "c1", "addressees": [], "confidence": 0.5},
+            {"start": q2[0], "end": q2[1], "speaker": None, "addressees": [], "confidence": 0.0},
+        ],
+        "mentions": [],
+    }
+    doc = lxml_html.fromstring(render_report(work))
+    spans = doc.get_element_by_id("text").find_class("q")
+    texts = [s.text_content() for s in spans]
+    assert texts[0] == "\u201cHelp me Ann\u201d"
+    assert spans[0].getparent().get("class") == "thought"
+    # The crossing quotation is split, never dropped, and all its text is coloured.
+    assert "".join(texts[1:]) == text[q2[0] : q2[1]]
+    assert doc.get_element_by_id("text").text_content().count("said Bob") == 1

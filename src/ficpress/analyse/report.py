@@ -10,6 +10,7 @@ Pictures are small inline SVG drawn here; tooltips use SVG `<title>` and HTML
 
 from __future__ import annotations
 
+import heapq
 import html
 import math
 from collections import Counter
@@ -612,16 +613,41 @@ def _render_block(
         if s < e:
             marks.append((s, e, '<span class="thought">', "</span>"))
         ti += 1
-    marks.sort()
-    out = []
+    return _nest(text, start, end, marks)
+
+
+def _nest(text: str, start: int, end: int, marks: list[tuple[int, int, str, str]]) -> str:
+    """Wrap `[start, end)` of `text` in the marks, nesting those that sit inside others.
+
+    Why not drop overlaps: a quotation inside a marked thought ('she thought they
+    were all like "Help me Willow"') is still a quotation and must keep its colour.
+    A mark that crosses the end of the one it opened in is closed there and reopened
+    after it, so the HTML stays well formed and no mark is lost.
+    """
+    heap = [(s, -e, i, o, c) for i, (s, e, o, c) in enumerate(marks) if s < e]
+    heapq.heapify(heap)
+    out: list[str] = []
+    stack: list[tuple[int, str]] = []  # (end, close tag), innermost last
     pos = start
-    stack_end = None
-    for s, e, open_tag, close_tag in marks:
-        if s < pos or (stack_end is not None and s < stack_end):
-            continue  # overlapping marks: keep the first; the text is still shown
+    while heap:
+        s, neg_e, i, open_tag, close_tag = heapq.heappop(heap)
+        e = -neg_e
+        while stack and stack[-1][0] <= s:
+            stop, close = stack.pop()
+            out.append(_e(text[pos:stop]) + close)
+            pos = stop
         out.append(_e(text[pos:s]))
-        out.append(open_tag + _e(text[s:e]) + close_tag)
-        pos = e
+        pos = s
+        if stack and e > stack[-1][0]:
+            heapq.heappush(heap, (stack[-1][0], -e, i, open_tag, close_tag))
+            e = stack[-1][0]
+        if s < e:
+            out.append(open_tag)
+            stack.append((e, close_tag))
+    while stack:
+        stop, close = stack.pop()
+        out.append(_e(text[pos:stop]) + close)
+        pos = stop
     out.append(_e(text[pos:end]))
     return "".join(out)
 
