@@ -429,24 +429,69 @@ def _per_entities(doc: LitBankDoc, per_spans: list[tuple[int, int, str]]) -> dic
     return out
 
 
+_LABEL_STOP = {
+    "the",
+    "a",
+    "an",
+    "his",
+    "her",
+    "my",
+    "our",
+    "their",
+    "your",
+    "its",
+    "of",
+    "one",
+    "some",
+    "that",
+    "this",
+    "and",
+    "to",
+    "in",
+    "on",
+    "at",
+    "with",
+    "for",
+}
+_FIRST_PERSON = {"i", "me", "my", "myself", "mine"}
+
+
 def _label_entity(label: str | None, ents, ent_text) -> int | None:
-    """LitBank's speaker label ('Winnie_Verloc-3') -> the coreference entity that carries that name."""
+    """LitBank's speaker label ('Winnie_Verloc-3') -> the coreference entity that carries that name.
+
+    Why normalised text and no function words: "Mrs_Bennet" must meet "Mrs. Bennet" (the full name,
+    not just the shared surname, decides between Mr. and Mrs. Bennet), and "his_trusted_corporal"
+    must not be drawn to whoever owns the most "his". The label's number is LitBank's own entity
+    index, which is not the coreference file's, so it only breaks ties. A label "narrator" is the
+    entity that says "I" in the narration most often.
+    """
     if not label:
         return None
     name, _, num = label.rpartition("-")
-    words = [w for w in name.replace("_", " ").split() if w]
-    if not words:
+    full = _norm(name.replace("_", " "))
+    if not full:
         return None
-    full = " ".join(words).lower()
+    norm_texts = {eid: [_norm(t) for t in texts] for eid, texts in ent_text.items()}
+    if full in ("narrator", "the narrator", "i"):
+        firsts = {eid: sum(1 for t in lt if t in _FIRST_PERSON) for eid, lt in norm_texts.items()}
+        best = max(firsts, key=lambda e: firsts[e], default=None)
+        return best if best is not None and firsts[best] >= 3 else None
+    words = [w for w in full.split() if w not in _LABEL_STOP] or full.split()
+    pat_full = re.compile(rf"\b{re.escape(full)}\b")
+    pats = [re.compile(rf"\b{re.escape(w)}\b") for w in words]
     best, best_score = None, 0.0
-    for eid, texts in ent_text.items():
-        lt = [t.lower() for t in texts]
-        score = 3.0 * sum(1 for t in lt if full in t)
-        score += sum(1 for t in lt for w in words if re.search(rf"\b{re.escape(w.lower())}\b", t)) * 1.0
+    for eid, lt in norm_texts.items():
+        score = 5.0 * sum(1 for t in lt if t == full) + 3.0 * sum(1 for t in lt if pat_full.search(t))
+        score += sum(1 for t in lt for p in pats if p.search(t))
         if score and num.isdigit() and abs(eid - int(num)) <= 1:
             score += 0.5
         if score > best_score:
             best, best_score = eid, score
+    if best is None:  # a short form inside a longer name: "Huck" in "Huckleberry"
+        for eid, lt in norm_texts.items():
+            score = sum(1 for t in lt for w in words if len(w) >= 3 and w in t)
+            if score > best_score:
+                best, best_score = eid, score
     return best
 
 
@@ -590,7 +635,9 @@ def score_litbank(
         t = sc.by_type[q.get("type", "implicit")]
         t[0] += ok
         t[1] += 1
-        sc.details.append((g["label"], q["speaker"], q["method"], ok, q["start"], char_ent.get(q["speaker"])))
+        sc.details.append(
+            (g["label"], q["speaker"], q["method"], ok, q["start"], char_ent.get(q["speaker"]), g["speaker"])
+        )
     found_ents = set(char_ent.values())
     sc.chars_gold = len(doc.per_names)
     sc.chars_found = sum(1 for eid in doc.per_names if eid in found_ents)
