@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from wordfreq import iter_wordlist, zipf_frequency
+from wordfreq import iter_wordlist, tokenize, zipf_frequency
 
 # Word starts that take an apostrophe (U+2019), never an opening quote.
 ELISIONS = frozenset(
@@ -61,6 +61,16 @@ ELISIONS = frozenset(
 END_ELISIONS = frozenset(
     ["o", "th", "ol", "an", "nothin", "somethin", "mo", "po", "fo", "de", "ter", "ta", "wit"]
 )
+
+
+@lru_cache(maxsize=20_000)
+def contraction_zipf(word: str) -> float:
+    """Frequency of `word` only when the word list holds it as one token (don't, o'clock).
+
+    wordfreq splits some apostrophe strings into two words and scores the pair, which
+    would make any two words joined by a lost dash look like a contraction.
+    """
+    return zipf(word) if len(tokenize(word, "en")) == 1 else 0.0
 
 
 @lru_cache(maxsize=100_000)
@@ -139,16 +149,20 @@ def apostrophe_evidence(dist: dict[str, float], left: str, right: str, state: st
     lw = _lword(left)
     if lw and rw:
         # between two words: a contraction the dictionary knows, or two words and a dash
-        z_apos = zipf(f"{lw}'{rw}".lower())
-        if z_apos >= 3.0:
+        z_apos = contraction_zipf(f"{lw}'{rw}".lower())
+        if z_apos >= 3.0 or elided_word(lw.lower(), rw.lower()):
             if "\u2014" in dist:
                 out = dict(dist)
-                out["\u2014"] = out["\u2014"] * 0.1
+                moved = out["\u2014"] * 0.9
+                out["\u2014"] -= moved
+                out["\u2019"] = out.get("\u2019", 0.0) + moved
         elif (
             z_apos < 1.0
             and len(rw) > 2
+            and len(lw) > 1  # d’you, y’know, s’pose
             and zipf(lw.lower()) >= 2.5
             and (zipf(rw.lower()) >= 2.5 or right[len(rw) : len(rw) + 1] == "\x1a")
+            and not elided_word(lw.lower(), rw.lower())
         ):
             out = dict(dist)
             moved = out["\u2019"] * 0.95
@@ -185,3 +199,30 @@ def accent_stems() -> frozenset[str]:
 def ends_accented_word(left: str) -> bool:
     lw = _lword(left).lower()
     return bool(lw) and lw in accent_stems()
+
+
+@lru_cache(maxsize=1)
+def _by_prefix() -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for n, w in enumerate(iter_wordlist("en", wordlist="best")):
+        if n >= 100_000:
+            break
+        if w.isalpha() and len(w) >= 4:
+            index.setdefault(w[:2], []).append(w)
+    return index
+
+
+@lru_cache(maxsize=20_000)
+def elided_word(lw: str, rw: str) -> bool:
+    """Whether `lw’rw` is a known word with one to three letters left out (gov’nor, cert’nly).
+
+    Why: between two letters an apostrophe and a dash compete; two real words on either
+    side suggest a dash unless the pair is a known word with letters dropped.
+    """
+    if len(lw) < 3 or len(rw) < 2:
+        return False
+    lo = len(lw) + len(rw) + 1
+    for w in _by_prefix().get(lw[:2], ()) if len(lw) >= 2 else ():
+        if lo <= len(w) <= lo + 2 and w.startswith(lw) and w.endswith(rw):
+            return True
+    return False

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -34,6 +35,8 @@ class Score:
     repairs_lo_right: int = 0
     changed_clean: int = 0  # ASCII characters of the clean text that came out different
     outcomes: list = field(default_factory=list)  # (confidence, right, replacement) per repair
+    apostrophes: int = 0  # ’ with a letter after it: contractions and elisions (don’t, ’em)
+    apostrophes_right: int = 0
 
     def add(self, other: Score) -> None:
         for name in self.__dataclass_fields__:
@@ -54,6 +57,9 @@ class Score:
         n = sum(self.by_char[c] for c in chars)
         r = sum(self.right_by_char[c] for c in chars)
         return n, (r / n if n else 1.0)
+
+
+_APOS = re.compile("\u2019(?=[A-Za-z0-9])")
 
 
 def _quote_balance(line: str) -> tuple[int, int]:
@@ -84,7 +90,12 @@ def score(
         if c == r:
             for ch in targets:
                 _count(s, ch, ch, questions)
+            n_apos = sum(1 for m in _APOS.finditer(c))
+            s.apostrophes += n_apos
+            s.apostrophes_right += n_apos
             continue
+        apos_at = {m.start() for m in _APOS.finditer(c)}
+        s.apostrophes += len(apos_at)
         base = line_starts[k]
         sm = difflib.SequenceMatcher(None, c, r, autojunk=False)
         for op, i1, i2, j1, j2 in sm.get_opcodes():
@@ -92,6 +103,7 @@ def score(
                 for ch in c[i1:i2]:
                     if ord(ch) > 127 or (questions and ch == "?"):
                         _count(s, ch, ch, questions)
+                s.apostrophes_right += sum(1 for k in apos_at if i1 <= k < i2)
                 continue
             wrong_spans.append((base + j1, base + max(j2, j1 + 1)))
             got = r[j1:j2]
