@@ -229,6 +229,48 @@ def _closes_quote(prev: list[str], q_marks: set[str]) -> bool:
     return bool(prev) and (prev[-1] in _CLOSE_TOKENS or prev[-1] in q_marks) and len(prev) > 1
 
 
+def _is_tag(prev: list[str], toks: list[str]) -> bool:
+    """'"Why?" / I asked.': after a quotation closing on ! or ? (where the tokeniser cut the
+    sentence), a speech verb right at the start names the speaker of that quotation."""
+    low = [t.lower() for t in toks]
+    return (
+        len(prev) >= 2
+        and prev[-2] in ("!", "?", "--", "\u2014")
+        and len(toks) <= 8
+        and any(t in _SAY for t in low[:4])
+        and "that" not in low
+    )
+
+
+_SAY = {
+    "said",
+    "asked",
+    "answered",
+    "replied",
+    "cried",
+    "exclaimed",
+    "muttered",
+    "explained",
+    "added",
+    "remarked",
+    "returned",
+    "shouted",
+    "whispered",
+    "faltered",
+    "inquired",
+    "bellowed",
+    "called",
+    "says",
+    "asks",
+    "continued",
+    "observed",
+    "retorted",
+    "murmured",
+    "demanded",
+    "rejoined",
+}
+
+
 def _detok(
     sentences: list[list[str]], breaks: set[int] | None = None
 ) -> tuple[str, list[tuple[int, int]], list[list[int]], list[tuple[int, int]]]:
@@ -257,7 +299,7 @@ def _detok(
         if si > 0 and opens and JOIN_AFTER_TAG and _ends_with_tag(sentences[si - 1], q_marks):
             opens = False  # '"...," said Curtis. "It must be..."': the same speaker goes on
         if si > 0 and not opens and NARRATION_AFTER_QUOTE and _closes_quote(sentences[si - 1], q_marks):
-            opens = first[:1].isupper() and first not in q_marks
+            opens = first[:1].isupper() and first not in q_marks and not _is_tag(sentences[si - 1], toks)
         if breaks is not None:
             opens = si in breaks  # the paragraphs of a published edition of the book
         if si > 0 and opens:
