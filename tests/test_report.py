@@ -282,3 +282,55 @@ def test_quotation_inside_a_thought_keeps_its_colour() -> None:
     # The crossing quotation is split, never dropped, and all its text is coloured.
     assert "".join(texts[1:]) == text[q2[0] : q2[1]]
     assert doc.get_element_by_id("text").text_content().count("said Bob") == 1
+
+
+def _sha256_b64(s: str) -> str:
+    import base64
+    import hashlib
+
+    return base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
+
+
+def test_report_policy_names_every_style_and_allows_nothing_else() -> None:
+    _, page = sample_report()
+    doc = lxml_html.fromstring(page)
+    csp = doc.xpath('//meta[@http-equiv="Content-Security-Policy"]/@content')[0]
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";") if d.strip())
+    assert directives["default-src"] == "'none'"
+    assert "unsafe-inline" not in csp and "script-src" not in csp and "http" not in csp
+    assert directives["base-uri"] == "'none'" and directives["form-action"] == "'none'"
+    allowed = set(re.findall(r"'sha256-([^']+)'", directives["style-src"]))
+    style = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
+    assert _sha256_b64(style) in allowed
+    attrs = {e.get("style") for e in doc.xpath("//*[@style]")}
+    assert attrs, "colours are set by style attributes"
+    assert {_sha256_b64(a) for a in attrs} <= allowed
+    # Nothing allowed that the page does not use: one hash per distinct attribute, plus the sheet.
+    assert len(allowed) == len(attrs) + 1
+
+
+def test_speakers_past_the_palette_share_one_grey_never_another_speakers_hue() -> None:
+    n = 20
+    names = [f"Name{chr(65 + i)}" for i in range(n)]
+    text = "\n".join(f"\u201cHello there,\u201d said {name}." for name in names)
+    starts = [i for i, ch in enumerate(text) if ch == "\u201c"]
+    ends = [i + 1 for i, ch in enumerate(text) if ch == "\u201d"]
+    work = Work(text=text, blocks=[], chapters=[Chapter(1, "One", 0, len(text), implicit=True)])
+    work.analysis = {
+        "characters": [
+            {"id": f"c{i}", "name": nm, "aliases": [], "mentions": 1} for i, nm in enumerate(names)
+        ],
+        "quotes": [
+            {"start": s, "end": e, "speaker": f"c{i}", "addressees": [], "confidence": 0.9}
+            for i, (s, e) in enumerate(zip(starts, ends, strict=True))
+        ],
+        "mentions": [],
+    }
+    doc = lxml_html.fromstring(render_report(work))
+    by_speaker: dict[str, str] = {}
+    for span in doc.get_element_by_id("text").find_class("q"):
+        by_speaker[span.get("title").split(" (")[0]] = re.search(r"#[0-9a-f]{6}", span.get("style")).group()
+    assert len(by_speaker) == n
+    hues = [c for c in by_speaker.values() if c != "#9b9b9b"]
+    assert len(hues) == len(set(hues)) >= 10
+    assert "other speakers" in doc.get_element_by_id("text").text_content()

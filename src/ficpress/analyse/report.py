@@ -10,9 +10,12 @@ Pictures are small inline SVG drawn here; tooltips use SVG `<title>` and HTML
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import heapq
 import html
 import math
+import re
 from collections import Counter
 from typing import Any
 
@@ -34,6 +37,9 @@ PALETTE = [
     "#ad494a",
 ]
 UNKNOWN = "#6b6b6b"
+# Characters past the palette share one neutral grey rather than reuse a hue that already
+# means someone else.
+OTHER = "#9b9b9b"
 _NONE = '<span class="note">none</span>'
 MAX_NODES = 14
 
@@ -77,9 +83,13 @@ svg text { font-family: system-ui, "DejaVu Sans", sans-serif; }
 .story .heading, .story .end { text-indent: 0; color: var(--muted); font-style: italic; }
 .q { color: var(--c); border-bottom: 2px solid var(--c); }
 .q.unknown { color: #444; border-bottom: 2px dashed #aaa; }
+.legend { font: 14px system-ui, "DejaVu Sans", sans-serif; }
 .legend > span { display: inline-block; margin: 0 14px 6px 0; white-space: nowrap;
                  font: 14px system-ui, "DejaVu Sans", sans-serif; }
 .thought { font-style: italic; }
+.swatch.hollow { background: #fff; border: 1px solid #333; }
+#text .legend { position: sticky; top: 0; z-index: 1; background: var(--bg); padding: 6px 0 2px;
+                border-bottom: 1px solid var(--rule); }
 .story p.scene-label { text-indent: 0; margin: 0.2em 0 0.4em; color: var(--muted);
                        font: 12px/1.4 system-ui, "DejaVu Sans", sans-serif; }
 """
@@ -93,7 +103,7 @@ def _colours(analysis: dict[str, Any], characters: list[dict[str, Any]]) -> dict
     """Colours in order of how much each character speaks, so the main voices get distinct hues."""
     share = analysis.get("dialogue_share") or {}
     ranked = sorted(characters, key=lambda c: (-share.get(c["id"], 0.0), -(c.get("mentions") or 0)))
-    return {c["id"]: PALETTE[i % len(PALETTE)] for i, c in enumerate(ranked)}
+    return {c["id"]: PALETTE[i] if i < len(PALETTE) else OTHER for i, c in enumerate(ranked)}
 
 
 def _ensure_story(work: Work) -> dict[str, Any]:
@@ -120,15 +130,7 @@ def render_report(work: Work) -> str:
     names = {c["id"]: c.get("name") or c["id"] for c in characters}
     colours = _colours(analysis, characters)
     title = work.meta.title or "Untitled"
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "style-src 'unsafe-inline'; img-src data:\">",
-        '<meta name="generator" content="ficpress">',
-        f"<title>{_e(title)}: story analysis</title>",
-        f"<style>{_CSS}</style></head><body><main>",
+    body = [
         _header(work, analysis),
         _characters_section(analysis, characters, colours),
         _network_section(analysis, names, colours),
@@ -137,10 +139,43 @@ def render_report(work: Work) -> str:
         _scenes_section(work, analysis, names, colours),
         _text_section(work, analysis, names, colours),
         '<p class="note">Sentiment: VADER (Hutto &amp; Gilbert, 2014), MIT licence. '
-        "Made by ficpress; this page makes no network requests.</p>",
+        "Made by ficpress; this page makes no network requests and runs no scripts.</p>",
         "</main></body></html>",
     ]
-    return "\n".join(parts)
+    page = "\n".join(body)
+    head = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_csp(_CSS, page)}">',
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="generator" content="ficpress">',
+        f"<title>{_e(title)}: story analysis</title>",
+        f"<style>{_CSS}</style></head><body><main>",
+    ]
+    return "\n".join(head) + "\n" + page
+
+
+def _csp(css: str, body: str) -> str:
+    """A policy that allows this page's own style sheet and colour attributes and nothing else.
+
+    Why hashes: `default-src 'none'` already stops every fetch, but
+    `style-src 'unsafe-inline'` would let injected markup restyle the page; naming
+    the one style sheet and the few `style` attribute values (one per colour) by
+    their SHA-256 keeps even that closed. No script source is allowed at all.
+    """
+    attrs = sorted(set(re.findall(r'style="([^"]*)"', body)))
+    # The style element's text is hashed as written; attribute values as the browser decodes them.
+    hashes = " ".join(f"'sha256-{_sha256(v)}'" for v in [css, *(html.unescape(a) for a in attrs)])
+    unsafe_hashes = " 'unsafe-hashes'" if attrs else ""
+    return (
+        f"default-src 'none'; style-src {hashes}{unsafe_hashes}; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
+def _sha256(s: str) -> str:
+    return base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
 
 
 # --------------------------------------------------------------------------- sections
@@ -258,9 +293,14 @@ def _network_section(analysis: dict[str, Any], names: dict[str, str], colours: d
         nodes = ranked[:MAX_NODES]
     if len(nodes) < 2:
         return '<section id="network"><h2>Interaction network</h2><p class="note">Too few interacting characters to draw.</p></section>'
-    svg = network_svg(
-        nodes, [e for e in edges if e["source"] in nodes and e["target"] in nodes], names, colours, strength
-    )
+    # Pairs who never speak to each other and share a single scene are noise in a picture of
+    # who interacts; the table and the tooltips still count them.
+    drawn = [
+        e
+        for e in edges
+        if e["source"] in nodes and e["target"] in nodes and (e["quotes"] > 0 or e["scenes"] >= 2)
+    ]
+    svg = network_svg(nodes, drawn, names, colours, strength)
     rows = "".join(
         f"<tr><td>{_e(names.get(e['source'], e['source']))} — {_e(names.get(e['target'], e['target']))}</td>"
         f'<td class="num">{e["quotes_by_source"]}</td><td class="num">{e["quotes_by_target"]}</td>'
@@ -268,13 +308,15 @@ def _network_section(analysis: dict[str, Any], names: dict[str, str], colours: d
         for e in edges[:12]
     )
     table = (
-        "<table><tr><th>Pair</th><th class=num>Lines → </th><th class=num>← Lines</th>"
+        "<table><tr><th>Pair (A — B)</th><th class=num>Lines A → B</th><th class=num>Lines B → A</th>"
         f"<th class=num>Shared scenes</th></tr>{rows}</table>"
     )
     return (
         '<section id="network"><h2>Interaction network</h2><div class="grid"><figure>'
-        f"{svg}<figcaption>Line width: quotations between the two (both ways) plus half the scenes "
-        "they share. Circle size: total interaction.</figcaption></figure>"
+        f"{svg}<figcaption>Solid line: the two speak to each other; its width counts their lines "
+        "(both ways) plus half the scenes they share. Dashed line: they only share two or more scenes. "
+        "Circle size: all of a character's interactions. Hover a line or circle for the counts."
+        "</figcaption></figure>"
         f"<div>{table}</div></div></section>"
     )
 
@@ -303,13 +345,17 @@ def network_svg(
         (x1, y1), (x2, y2) = pos[e["source"]], pos[e["target"]]
         sw = 0.8 + 9 * e["weight"] / wmax
         op = 0.25 + 0.6 * e["weight"] / wmax
+        dash = "" if e["quotes"] else ' stroke-dasharray="3 4"'
+        if not e["quotes"]:
+            sw, op = 1.0, 0.35
         tip = (
             f"{names.get(e['source'], e['source'])} → {names.get(e['target'], e['target'])}: "
             f"{e['quotes_by_source']} lines; back: {e['quotes_by_target']}; shared scenes: {e['scenes']}"
         )
         out.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#556" '
-            f'stroke-opacity="{op:.2f}" stroke-width="{sw:.1f}" stroke-linecap="round"><title>{_e(tip)}</title></line>'
+            f'stroke-opacity="{op:.2f}" stroke-width="{sw:.1f}" stroke-linecap="round"{dash}>'
+            f"<title>{_e(tip)}</title></line>"
         )
     for cid in nodes:
         x, y = pos[cid]
@@ -338,28 +384,35 @@ def _arc_section(work: Work, analysis: dict[str, Any], names: dict[str, str], co
         return '<section id="arc"><h2>Emotional arc</h2><p class="note">No scenes.</p></section>'
     return (
         '<section id="arc"><h2>Emotional arc</h2>'
-        f"<figure>{arc_svg(scenes, work, names, colours)}<figcaption>Mean VADER compound score of the "
-        "sentences in each scene (−1 most negative, +1 most positive), in reading order; dots are coloured "
-        "by the scene's point of view, dotted lines mark chapters.</figcaption></figure>"
+        f"<figure>{arc_svg(scenes, work, names, colours)}{_pov_legend(scenes, names, colours)}"
+        "<figcaption>One dot per scene, placed at its middle in words read so far: the mean VADER "
+        "compound score of its sentences (−1 most negative, +1 most positive). Dots are coloured by the "
+        "scene's point of view; dashed lines mark where each chapter starts.</figcaption></figure>"
         f"<h3>By chapter</h3><figure>{chapter_bars_svg(chapters)}</figure></section>"
     )
 
 
 def arc_svg(scenes: list[dict[str, Any]], work: Work, names: dict[str, str], colours: dict[str, str]) -> str:
-    w, h = 1000, 310
-    left, right, top, bottom = 56, 16, 18, 50
+    """Mood per scene against the words read so far, so long scenes and chapters take their room."""
+    w, h = 1000, 330
+    left, right, top, bottom = 64, 16, 18, 78
     pw, ph = w - left - right, h - top - bottom
     vals = [s["sentiment"]["compound"] for s in scenes]
     lim = max(0.25, max(abs(v) for v in vals))
     lim = math.ceil(lim * 4) / 4
-    n = len(scenes)
+    lengths = [max(int(s.get("words") or 0), 1) for s in scenes]
+    total = sum(lengths)
+    starts = [0] * len(scenes)
+    for i in range(1, len(scenes)):
+        starts[i] = starts[i - 1] + lengths[i - 1]
 
-    def x(i: float) -> float:
-        return left + (pw * (i + 0.5) / n)
+    def xw(words: float) -> float:
+        return left + pw * words / total
 
     def y(v: float) -> float:
         return top + ph * (lim - v) / (2 * lim)
 
+    xs = [xw(starts[i] + lengths[i] / 2) for i in range(len(scenes))]
     out = [
         f'<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Emotional arc by scene">'
     ]
@@ -369,37 +422,86 @@ def arc_svg(scenes: list[dict[str, Any]], work: Work, names: dict[str, str], col
             f'stroke="{"#999" if t == 0 else "#e3e3e8"}" stroke-width="1"/>'
             f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="11" fill="#666">{t:+.2f}</text>'
         )
+    out.append(
+        f'<text x="14" y="{top + ph / 2:.1f}" transform="rotate(-90 14 {top + ph / 2:.1f})" '
+        'text-anchor="middle" font-size="12" fill="#444">mood (VADER compound)</text>'
+        f'<text x="{left + 4}" y="{top + 12}" font-size="11" fill="#2e8b57">more positive</text>'
+        f'<text x="{left + 4}" y="{top + ph - 5}" font-size="11" fill="#c0392b">more negative</text>'
+    )
+    # Chapter boundaries: a dashed line where each chapter starts, its label on the first
+    # of three rows below the plot where it does not run into the previous label.
+    row_end = [-1e9, -1e9, -1e9]
     last_ch = None
-    last_label_x = -1e9
-    row = 0
     for i, s in enumerate(scenes):
-        if s["chapter"] != last_ch:
-            xx = left + pw * i / n
-            row = (1 - row) if xx - last_label_x < 60 else 0
-            last_label_x = xx
-            ch = work.chapters[s["chapter"]] if s["chapter"] < len(work.chapters) else None
-            label = ch.title if ch and ch.title else f"{(ch.number if ch else s['chapter'] + 1)}"
-            out.append(
-                f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{top}" y2="{top + ph}" stroke="#bbb" stroke-dasharray="3 3"/>'
-                f'<text x="{xx + 3:.1f}" y="{h - bottom + 13 + 12 * row}" font-size="11" fill="#666">'
-                f"{_e(_short(label, 14))}</text>"
-            )
-            last_ch = s["chapter"]
-    pts = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(vals))
+        if s["chapter"] == last_ch:
+            continue
+        last_ch = s["chapter"]
+        xx = xw(starts[i])
+        ch = work.chapters[s["chapter"]] if s["chapter"] < len(work.chapters) else None
+        label = _short(
+            ch.title if ch and ch.title else f"Chapter {ch.number if ch else s['chapter'] + 1}", 18
+        )
+        width = 6.2 * len(label) + 8
+        row = next((r for r in range(3) if row_end[r] < xx), min(range(3), key=lambda r: row_end[r]))
+        row_end[row] = xx + width
+        ly = top + ph + 14 + 13 * row
+        out.append(
+            f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{top}" y2="{ly - 10:.1f}" stroke="#999" '
+            'stroke-dasharray="3 3"/>'
+            f'<text x="{xx + 3:.1f}" y="{ly:.1f}" font-size="11" fill="#555">{_e(label)}</text>'
+        )
+    pts = " ".join(f"{xs[i]:.1f},{y(v):.1f}" for i, v in enumerate(vals))
     out.append(
         f'<polyline points="{pts}" fill="none" stroke="#333" stroke-width="1.6" stroke-linejoin="round"/>'
     )
     for i, s in enumerate(scenes):
         p = s.get("pov")
-        tip = f"Scene {i + 1}: {s['sentiment']['compound']:+.3f}; POV {names.get(p, p) if p else 'unknown'}"
+        tip = (
+            f"Scene {i + 1} ({lengths[i]:,} words): mood {s['sentiment']['compound']:+.3f}; "
+            f"POV {names.get(p, p) if p else 'unknown'}"
+        )
         out.append(
-            f'<circle cx="{x(i):.1f}" cy="{y(vals[i]):.1f}" r="4" fill="{colours.get(p, UNKNOWN) if p else "#fff"}" '
+            f'<circle cx="{xs[i]:.1f}" cy="{y(vals[i]):.1f}" r="4" fill="{colours.get(p, UNKNOWN) if p else "#fff"}" '
             f'stroke="#333" stroke-width="1"><title>{_e(tip)}</title></circle>'
         )
+    step = _nice_step(total / 8)
+    tick = step
+    while tick < total:
+        out.append(
+            f'<text x="{xw(tick):.1f}" y="{top + ph + 54}" text-anchor="middle" font-size="10" fill="#888">'
+            f"{tick:,}</text>"
+        )
+        tick += step
     out.append(
-        f'<text x="{left + pw / 2:.1f}" y="{h - 4}" text-anchor="middle" font-size="12" fill="#444">scene</text></svg>'
+        f'<text x="{left + pw / 2:.1f}" y="{h - 4}" text-anchor="middle" font-size="12" fill="#444">'
+        "words into the story</text></svg>"
     )
     return "".join(out)
+
+
+def _nice_step(x: float) -> int:
+    """1, 2 or 5 times a power of ten, at least x: round tick marks for any length."""
+    p = 10 ** max(0, math.floor(math.log10(max(x, 1))))
+    for m in (1, 2, 5, 10):
+        if m * p >= x:
+            return int(m * p)
+    return int(10 * p)
+
+
+def _pov_legend(scenes: list[dict[str, Any]], names: dict[str, str], colours: dict[str, str]) -> str:
+    """Which colour is whose point of view in the arc, with the number of scenes each holds."""
+    povs = Counter(s.get("pov") for s in scenes)
+    items = [
+        f'<span><span class="swatch" style="background:{colours.get(p, UNKNOWN)}"></span>'
+        f"{_e(names.get(p, p))} <span class='note'>({n})</span></span>"
+        for p, n in povs.most_common()
+        if p
+    ]
+    if povs.get(None):
+        items.append(
+            f'<span><span class="swatch hollow"></span>unknown <span class="note">({povs[None]})</span></span>'
+        )
+    return f'<p class="legend">Point of view (scenes): {"".join(items)}</p>'
 
 
 def chapter_bars_svg(chapters: list[dict[str, Any]]) -> str:
@@ -440,6 +542,7 @@ def _share_section(analysis: dict[str, Any], names: dict[str, str], colours: dic
     if not share:
         return '<section id="share"><h2>Dialogue share</h2><p class="note">No quotation was attributed to a speaker.</p></section>'
     items = list(share.items())[:16]
+    lines: Counter[str] = Counter(q.get("speaker") for q in analysis.get("quotes") or [] if q.get("speaker"))
     w, row, left = 1000, 26, 170
     h = row * len(items) + 8
     top_v = max(v for _, v in items) or 1.0
@@ -451,7 +554,8 @@ def _share_section(analysis: dict[str, Any], names: dict[str, str], colours: dic
             f'<text x="{left - 8}" y="{yy + 16}" text-anchor="end" font-size="13" fill="#222">{_e(names.get(cid, cid))}</text>'
             f'<rect x="{left}" y="{yy + 3}" width="{max(bw, 1):.1f}" height="{row - 8}" rx="3" fill="{colours.get(cid, UNKNOWN)}">'
             f"<title>{_e(names.get(cid, cid))}: {100 * v:.1f}% of attributed dialogue words</title></rect>"
-            f'<text x="{left + bw + 6:.1f}" y="{yy + 16}" font-size="12" fill="#444">{100 * v:.1f}%</text>'
+            f'<text x="{left + bw + 6:.1f}" y="{yy + 16}" font-size="12" fill="#444">{_percent(v)}'
+            f'<tspan fill="#888"> · {lines.get(cid, 0)} line{"s" if lines.get(cid, 0) != 1 else ""}</tspan></text>'
         )
     out.append("</svg>")
     counts = analysis.get("counts") or {}
@@ -460,7 +564,9 @@ def _share_section(analysis: dict[str, Any], names: dict[str, str], colours: dic
     return (
         f'<section id="share"><h2>Dialogue share</h2><figure>{"".join(out)}<figcaption>Share of the '
         f"{counts.get('dialogue_words', 0):,} words inside quotations, among those attributed to a speaker"
-        f"{f'; {unattributed} quotations have no speaker' if unattributed else ''}.</figcaption></figure></section>"
+        f"{f'; {unattributed} quotations have no speaker' if unattributed else ''}"
+        f"{f'; {len(share) - len(items)} more speakers not shown' if len(share) > len(items) else ''}. "
+        "Bars are scaled to the largest share.</figcaption></figure></section>"
     )
 
 
@@ -486,10 +592,17 @@ def _scenes_section(
             f'<td class="num">{s["sentiment"]["compound"]:+.2f}</td><td class="note">{_e(opening)}</td></tr>'
         )
     head = (
-        "<tr><th class=num>#</th><th>Ch.</th><th>Point of view</th><th class=num>Conf.</th><th>On stage</th>"
+        "<tr><th class=num>#</th><th>Ch.</th><th>Point of view</th><th class=num>POV confidence</th><th>On stage</th>"
         "<th class=num>Words</th><th class=num>Mood</th><th>Opens with</th></tr>"
     )
-    return f'<section id="scenes"><h2>Scenes</h2><table>{head}{"".join(rows)}</table></section>'
+    note = (
+        '<p class="note">Point of view: whose thoughts and perceptions the scene follows, from the '
+        "narration (who thinks, feels, notices), never from what is said aloud. Confidence runs from 0 "
+        "to 1; <i>carried</i> means the scene had too little narration of its own and keeps the previous "
+        "scene's. On stage: who speaks, is spoken to, or is named in the narration. Mood: mean VADER "
+        "compound score.</p>"
+    )
+    return f'<section id="scenes"><h2>Scenes</h2>{note}<table>{head}{"".join(rows)}</table></section>'
 
 
 def _text_section(
@@ -499,13 +612,21 @@ def _text_section(
     quotes = sorted(analysis.get("quotes") or [], key=lambda q: q["start"])
     thoughts = sorted((s.start, s.end) for s in work.spans if s.kind == "thought")
     speakers = Counter(q.get("speaker") for q in quotes if q.get("speaker"))
-    legend = (
-        "".join(
-            f'<span><span class="swatch" style="background:{colours.get(c, UNKNOWN)}"></span>{_e(names.get(c, c))}</span>'
-            for c, _ in speakers.most_common()
-        )
-        + '<span><span class="swatch" style="background:#aaa"></span>no speaker found</span>'
+    own = [c for c, _ in speakers.most_common() if colours.get(c, UNKNOWN) != OTHER]
+    others = [c for c in speakers if colours.get(c, UNKNOWN) == OTHER]
+    legend = "".join(
+        f'<span><span class="swatch" style="background:{colours.get(c, UNKNOWN)}"></span>{_e(names.get(c, c))}</span>'
+        for c in own
     )
+    if others:
+        legend += (
+            f'<span title="{_e(", ".join(names.get(c, c) for c in others))}"><span class="swatch" '
+            f'style="background:{OTHER}"></span>{len(others)} other speakers (hover a line for its speaker)</span>'
+        )
+    legend += '<span><span class="swatch" style="background:#aaa"></span>no speaker found</span>'
+    if quotes:
+        legend += '<span class="note">Hover a quotation for its speaker, addressees and the rule used.</span>'
+
     blocks = work.blocks or [_WholeText(len(text))]
     chapters = sorted(work.chapters, key=lambda c: c.start)
     scene_starts = sorted(sc.start for sc in work.scenes)
@@ -650,6 +771,13 @@ def _nest(text: str, start: int, end: int, marks: list[tuple[int, int, str, str]
         pos = stop
     out.append(_e(text[pos:end]))
     return "".join(out)
+
+
+def _percent(v: float) -> str:
+    """A share as a reader reads it: a speaker with a few words is not '0.0%'."""
+    if 0 < v < 0.001:
+        return "&lt;0.1%"
+    return f"{100 * v:.1f}%"
 
 
 def _short(s: str, n: int) -> str:
