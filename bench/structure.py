@@ -5,11 +5,12 @@
 Prints chapter, scene-break and verse scores against
 tests/fixtures/structure/sample_annotation.json, the chapters calibre's
 `ebook-convert --enable-heuristics` finds in the same file (the peer, run
-here), the time of `structure.build` on the sample (median of 5), and seconds
-per MB on 5 MB and 50 MB texts made from the sample, to show the cost is
-linear, and the letters, messages and verse found in the Standard Ebooks
-novels (../shared/corpus/standardebooks): rates per book and a sample of
-hits to read. Each figure also appears as a `SCORE name value` line.
+here), the time of `structure.build` on the sample (median of 5), the wall
+and CPU seconds and peak memory on 5 MB and 50 MB texts made from the sample
+(each in a fresh process; CPU seconds are the steady figure on a shared
+machine), to show the cost is linear and the memory lean, and the letters,
+messages and verse found in the Standard Ebooks novels
+(../shared/corpus/standardebooks): rates per book and a sample of hits to read. Each figure also appears as a `SCORE name value` line.
 """
 
 from __future__ import annotations
@@ -116,8 +117,12 @@ def main() -> None:
     ap.add_argument("--no-calibre", action="store_true")
     ap.add_argument("--no-big", action="store_true")
     ap.add_argument("--no-corpus", action="store_true")
+    ap.add_argument("--one", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--show", type=int, default=3, help="letters/messages printed per book for eyeballing")
     args = ap.parse_args()
+    if args.one:
+        one(args.one)
+        return
 
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     source = ingest.read(SAMPLE)
@@ -171,20 +176,52 @@ def main() -> None:
         corpus(args.show)
 
     if not args.no_big:
-        base = SAMPLE.read_text(encoding="utf-8")
         per_mb = {}
         for mb in (5, 50):
-            reps = mb * 1_000_000 // len(base) + 1
-            text = "".join(base.replace("Part ", f"Part {i}.") for i in range(reps))[: mb * 1_000_000]
-            t = time.perf_counter()
-            structure.build(Source(path="big.txt", text=text), Restoration(text))
-            dt = time.perf_counter() - t
-            per_mb[mb] = dt / mb
-            print(f"{mb:>3} MB: {dt:.2f} s ({dt / mb:.3f} s/MB)")
-            score(f"structure_{mb}mb_seconds", dt)
+            # A fresh process per size, so the peak memory is this build's alone.
+            out = subprocess.run(
+                [sys.executable, __file__, "--one", str(mb)], check=True, capture_output=True, text=True
+            ).stdout
+            wall, cpu, peak, before = (float(x) for x in out.split())
+            per_mb[mb] = cpu / mb
+            print(
+                f"{mb:>3} MB: {wall:.2f} s wall, {cpu:.2f} s CPU ({cpu / mb:.3f} s/MB); peak memory {peak:.0f} MB,"
+                f" {peak - before:.0f} MB above the {before:.0f} MB the text and interpreter take"
+            )
+            score(f"structure_{mb}mb_seconds", wall)
+            score(f"structure_{mb}mb_cpu_seconds", cpu)
+            score(f"structure_{mb}mb_peak_mb", peak)
+            score(f"structure_{mb}mb_build_mb", peak - before)
         ratio = per_mb[50] / per_mb[5]
-        print(f"cost per MB, 50 MB vs 5 MB: {ratio:.2f} (1.0 = linear; quadratic would be ~10)")
+        print(f"CPU per MB, 50 MB vs 5 MB: {ratio:.2f} (1.0 = linear; quadratic would be ~10)")
         score("structure_scaling_ratio", ratio)
+
+
+def _rss_mb() -> float:
+    """Resident memory now (Linux), so the text's own size is not counted as the build's."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def one(mb: int) -> None:
+    """Build structure for an `mb` MB text made from the sample; print wall s, CPU s, peak and base MB."""
+    import resource
+
+    base = SAMPLE.read_text(encoding="utf-8")
+    reps = mb * 1_000_000 // len(base) + 1
+    text = "".join(base.replace("Part ", f"Part {i}.") for i in range(reps))[: mb * 1_000_000]
+    source, restoration = Source(path="big.txt", text=text), Restoration(text)
+    before = _rss_mb() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t, c = time.perf_counter(), time.process_time()
+    structure.build(source, restoration)
+    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(wall, cpu, peak, before)
 
 
 if __name__ == "__main__":

@@ -84,6 +84,7 @@ _SIGNATURE = re.compile(
 _TRAILING_SIG = re.compile(
     r"[.!?\u2026]\s*[-\u2014\u2013~]+\s*(?P<sig>[A-Z][\w.'\u2019]{0,15}(?:\s+[A-Z][\w.'\u2019]{0,15})?)$"
 )
+_DASHES = re.compile(r"[-\u2014\u2013~]")
 _PS = re.compile(r"^(?:p\.?\s*s\.?|post\s*script)\b", re.IGNORECASE)
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
@@ -522,7 +523,7 @@ def detect(lines: list[Line], lo: int, single: bool) -> list[Written]:
         # Cheap tests first: most lines hold no colon near their start and end without a dash.
         if w is None and (":" in s[:60] or s[:1] == "<"):
             w = _scan_chat(lines, i, single) or _scan_sms(lines, i)
-        if w is None and any(c in s[-20:] for c in "-\u2014\u2013~"):
+        if w is None and _DASHES.search(s, max(0, len(s) - 20)):
             w = _lone_note(lines, i)
         if w is None:
             i += 1

@@ -9,6 +9,7 @@ later step labels lines instead of re-scanning the string.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 # Characters that open or close a quotation in the texts we meet (straight and typographic).
@@ -16,23 +17,33 @@ QUOTES = '"\u201c\u201d\u201e\u00ab\u00bb'
 SENTENCE_END = ".!?\u2026"
 
 
-@dataclass
+# The attributes of a line nothing has labelled yet: shared and read-only, since a large text has
+# hundreds of thousands of lines (a labelled line gets a dict of its own).
+NO_ATTRS: Any = MappingProxyType({})
+
+
+@dataclass(slots=True)
 class Line:
-    """One line of the text: `[start, end)` excludes the newline; `lo`/`hi` trim surrounding spaces."""
+    """One line of the text: `[start, end)` excludes the newline; `lo`/`hi` trim surrounding spaces.
+
+    The line's text is not copied: `stripped` cuts it from the document when asked,
+    so a large text is held once, not twice. Slots keep a line small.
+    """
 
     index: int
     start: int
     end: int
-    text: str
+    doc: str  # the whole text the line belongs to (shared by every line, never copied)
     lo: int = 0
     hi: int = 0
     label: str | None = None  # the block kind decided for this line (None = not yet decided)
     confidence: float = 1.0
-    attrs: dict[str, Any] = field(default_factory=dict)
+    attrs: dict[str, Any] = field(default_factory=lambda: NO_ATTRS)
 
     @property
     def stripped(self) -> str:
-        return self.text.strip()
+        """The line without surrounding spaces."""
+        return self.doc[self.lo : self.hi]
 
     @property
     def blank(self) -> bool:
@@ -51,11 +62,11 @@ def split_lines(text: str) -> list[Line]:
         raw = text[pos:end]
         body = raw.strip()
         if body:
-            lo = pos + (len(raw) - len(raw.lstrip()))
+            lo = pos + raw.find(body[0])  # the first non-space character starts the body
             hi = lo + len(body)
         else:
             lo = hi = pos
-        out.append(Line(i, pos, end, raw, lo, hi))
+        out.append(Line(i, pos, end, text, lo, hi))
         i += 1
         if nl == -1:
             break
@@ -80,7 +91,7 @@ def words(s: str) -> int:
     return len(s.split())
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     """A block-to-be: one or more lines with a kind, before offsets become a `Block`.
 

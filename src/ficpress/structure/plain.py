@@ -10,13 +10,16 @@ linear pass over lines or units.
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Sequence
+from typing import overload
 
 from ficpress.model import Block, Restoration, Source, Span, Work
 from ficpress.structure import chapters as chapters_mod
 from ficpress.structure import dividers, frontmatter, inline, letters, notes, scenes, verse
 from ficpress.structure.flashback import flashback_spans
 from ficpress.structure.headings import parse_bare_number, parse_end_marker, parse_heading
-from ficpress.structure.lines import QUOTES, Line, Unit, ends_sentence, split_lines
+from ficpress.structure.lines import NO_ATTRS, QUOTES, Line, Unit, ends_sentence, split_lines
 
 # Units whose text is prose-like and may hold inline markup.
 INLINE_KINDS = {"paragraph", "verse", "note", "letter", "message"}
@@ -102,6 +105,14 @@ def _title(lines: list[Line], body: int, work_meta_title: str) -> tuple[int, str
 def _label_line(ln: Line) -> None:
     """Decide the lines that announce themselves."""
     s = ln.stripped
+    if len(s) > 200:
+        # Headings, end markers, dividers, flashback markers and POV lines are all short: a long line
+        # can only be a labelled note.
+        n = notes.labelled_note(s)
+        if n is not None:
+            ln.label, ln.confidence = "note", n[1]
+            ln.attrs = {"role": "disclaimer" if n[0] == "disclaimer" else ""}
+        return
     h = parse_heading(s)
     if h is not None:
         ln.label, ln.confidence = "heading", h.confidence
@@ -225,7 +236,7 @@ def _units(lines: list[Line], first: int, single: bool, stanzas: list[verse.Stan
             units.append(Unit(ln.label, idx, ln.lo, lines[j].hi, ln.confidence, attrs, gap))
             i = j + 1
         elif single or i < first:
-            units.append(Unit("paragraph", [i], ln.lo, ln.hi, 0.9, {}, gap))
+            units.append(Unit("paragraph", [i], ln.lo, ln.hi, 0.9, NO_ATTRS, gap))  # shared, never written
             i += 1
         else:
             j = i
@@ -239,6 +250,53 @@ def _units(lines: list[Line], first: int, single: bool, stanzas: list[verse.Stan
             i = j + 1
         gap = 0
     return units
+
+
+class _SourceLines(Sequence[str]):
+    """The source text's lines, cut on demand: verse reads quote marks where restore has not guessed them,
+    and a copy of every line of a large text would double the memory the text takes."""
+
+    def __init__(self, text: str, starts: array[int]) -> None:
+        self._text = text
+        self._starts = starts
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[str]: ...
+    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        a = self._starts[i]
+        b = self._starts[i + 1] - 1 if i + 1 < len(self._starts) else len(self._text)
+        if i + 1 == len(self._starts) and self._text.endswith("\n") and b > a:
+            b -= 1  # the last line stops before a final newline
+        return self._text[a:b]
+
+
+def _source_lines(source_text: str, text: str, n_lines: int) -> Sequence[str] | None:
+    """The source's lines when they align one to one with the restored text's, else None.
+
+    Where restore changed nothing the restored lines are the source's, so none are needed.
+    """
+    if source_text == text:
+        return None
+    n = source_text.count("\n") + 1
+    if n == n_lines + 1 and source_text.endswith("\n"):
+        n -= 1  # the empty string after a final newline is no line
+    if n != n_lines:
+        return None
+    starts = array("q", [0])
+    pos = source_text.find("\n")
+    while pos != -1 and len(starts) < n:
+        starts.append(pos + 1)
+        pos = source_text.find("\n", pos + 1)
+    return _SourceLines(source_text, starts)
 
 
 def _first_story_unit(units: list[Unit]) -> int:
@@ -338,11 +396,9 @@ def build_plain(source: Source, restoration: Restoration) -> Work:
     letters.detect(lines, first_line, single)
     refrains = verse.refrain_counts(lines)
     if single:
-        src_lines = source.text.split("\n")
-        if len(src_lines) == len(lines) + 1 and src_lines[-1] == "":
-            src_lines.pop()
-        qtext = src_lines if len(src_lines) == len(lines) else None
+        qtext = _source_lines(source.text, text, len(lines))
         stanzas = verse.detect_single(lines, first_line, len(lines), refrains, qtext)
+        del qtext
     else:
         groups: list[list[int]] = []
         cur: list[int] = []
@@ -357,6 +413,7 @@ def build_plain(source: Source, restoration: Restoration) -> Work:
         stanzas, _ = verse.detect_grouped(lines, groups, refrains)
 
     units = _units(lines, first_line, single, stanzas)
+    del lines, stanzas, refrains  # a large text's lines are not needed past this point: free them early
     first = _first_story_unit(units)
     _unlabelled_notes(units, first, text)
 

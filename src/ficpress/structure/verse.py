@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ficpress.structure.lines import QUOTES, Line, ends_sentence
@@ -91,7 +92,7 @@ def _mid_close(s: str) -> int:
     return m.start() if m else -1
 
 
-def _line_info(lines: list[Line], lo: int, hi: int, qtext: list[str] | None) -> dict[int, _Info]:
+def _line_info(lines: list[Line], lo: int, hi: int, qtext: Sequence[str] | None) -> dict[int, _Info]:
     """Candidate verse lines in `lines[lo:hi]`, tracking quotations that span lines.
 
     Quote marks are read from `qtext` (the source lines, where restore's guesses
@@ -125,7 +126,9 @@ def _line_info(lines: list[Line], lo: int, hi: int, qtext: list[str] | None) -> 
             open_q = False
         if starts_q and not ends_q and mid == -1 and _CLOSED_AFTER_OPEN.match(r):
             mid = len(s) - 1  # opened and closed on the line: treat as quoted speech with a tail
-        if _TAGGED.search(r) or (not open_q and (r.endswith(":") or _INTRO.search(r))):
+        if (_has_close(r) and _TAGGED.search(r)) or (
+            not open_q and (r.endswith(":") or (r[-1:] in "\u2014\u2013" and _INTRO.search(r)))
+        ):
             # A tagged speech, or a line introducing speech, is dialogue or narration, never a sung line.
             info[i] = inf
             continue
@@ -154,7 +157,7 @@ def _line_info(lines: list[Line], lo: int, hi: int, qtext: list[str] | None) -> 
                 inf.cand = length <= MAX_VERSE_LINE
                 inf.quoted = inf.multiline = inf.cand
                 open_q = inf.cand
-        elif any(c in QUOTE_LIKE for c in s) and mid != -1:
+        elif mid != -1 and any(q in s for q in QUOTE_LIKE):
             inf.cand = False  # narration around dialogue
         else:
             inf.cand = length <= MAX_VERSE_LINE
@@ -165,6 +168,11 @@ def _line_info(lines: list[Line], lo: int, hi: int, qtext: list[str] | None) -> 
 
 
 _INNER_SENTENCE = re.compile(r"[.!?\u2026][\"'\u2019\u201d]?\s+[\"\u201c]?[A-Z]")
+
+
+def _has_close(s: str) -> bool:
+    """Whether a line holds a closing quote mark at all (cheap test before the speech-tag search)."""
+    return "\u201d" in s or "\u2019" in s or '"' in s or "'" in s
 
 
 def _prose_sentences(s: str) -> bool:
@@ -291,6 +299,8 @@ def _not_verse(lines: list[Line], run: list[int]) -> bool:
 
 def _score(lines: list[Line], run: list[int], info: dict[int, _Info], refrains: Counter[str]) -> float:
     k = len(run)
+    if k < 2:
+        return 0.0  # one line is never a stanza on its own (it may join a neighbouring one below)
     if any(_SALUTATION.match(lines[i].stripped) for i in run):
         return 0.0  # a letter's heading (place, date, "Dear Sir,"), not verse
     unpunct = sum(1 for i in run if not ends_sentence(lines[i].stripped)) / k
@@ -323,27 +333,27 @@ def _score(lines: list[Line], run: list[int], info: dict[int, _Info], refrains: 
 
 
 def detect_single(
-    lines: list[Line], lo: int, hi: int, refrains: Counter[str], qtext: list[str] | None = None
+    lines: list[Line], lo: int, hi: int, refrains: Counter[str], qtext: Sequence[str] | None = None
 ) -> list[Stanza]:
     """Stanzas in a text that puts one paragraph per line; `qtext` holds the source lines, if aligned."""
     info = _line_info(lines, lo, hi, qtext)
     runs = _runs(lines, info, lo, hi)
     scores = [_score(lines, r, info, refrains) for r in runs]
-    # A short stanza next to accepted verse (one blank line away) belongs to the same song.
-    changed = True
-    while changed:
-        changed = False
-        for j, run in enumerate(runs):
-            if scores[j] > 0:
+    # A short stanza next to accepted verse (one blank line away) belongs to the same song; a stanza
+    # accepted so may bring in its own neighbour. A worklist reaches the same stanzas as repeated
+    # sweeps would, in one pass over the runs.
+    todo = [j for j, sc in enumerate(scores) if sc > 0]
+    while todo:
+        k = todo.pop()
+        for j in (k - 1, k + 1):
+            if not 0 <= j < len(runs) or scores[j] > 0 or not _near(lines, runs[k], runs[j]):
                 continue
+            run = runs[j]
             unpunct = sum(1 for i in run if not ends_sentence(lines[i].stripped)) / len(run)
             if unpunct < 0.5 or _not_verse(lines, run):
                 continue
-            for k in (j - 1, j + 1):
-                if 0 <= k < len(runs) and scores[k] > 0 and _near(lines, runs[k], run):
-                    scores[j] = 0.6
-                    changed = True
-                    break
+            scores[j] = 0.6
+            todo.append(j)
     out = []
     for run, score in zip(runs, scores, strict=True):
         if score <= 0:
