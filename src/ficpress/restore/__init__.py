@@ -35,9 +35,8 @@ def restore(
 
 
 def _restore(text: str, typography: bool, review_threshold: float) -> Restoration:
-    fixed = entity_sites(text)
-    taken = [(s.start, s.end) for s in fixed]
-    fixed += [s for s in mojibake_sites(text) if not any(a < s.end and s.start < b for a, b in taken)]
+    fixed = entity_sites(text) + mojibake_sites(text)  # entities first: they win an overlap
+    fixed.sort(key=lambda s: (s.start, s.kind != "entity"))
     return restore_text(
         text,
         typography=typography,

@@ -11,6 +11,7 @@ quotes balance and the document's own habits hold.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
@@ -25,12 +26,11 @@ _FFFD_RUN = re.compile("\ufffd+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _VIEW_FIX = str.maketrans({"\u00a0": " ", "\r": "\n"})
 
-QUOTES = frozenset("\u2018\u2019\u201c\u201d")
 # A real question mark wrongly replaced costs more than a substitute left as `?`.
 QUESTION_BIAS = 12.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Site:
     """One damaged place in the source and what may replace it."""
 
@@ -58,6 +58,7 @@ class Site:
 def _fffd_sites(text: str, taken: list[tuple[int, int]]) -> list[Site]:
     """U+FFFD runs; decides per document whether one U+FFFD is one character or one byte."""
     runs = [(m.start(), m.end()) for m in _FFFD_RUN.finditer(text)]
+    taken = sorted(taken)
     runs = [r for r in runs if not _inside(r, taken)]
     if not runs:
         return []
@@ -80,7 +81,14 @@ def _fffd_sites(text: str, taken: list[tuple[int, int]]) -> list[Site]:
 
 
 def _inside(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
-    return any(a < span[1] and span[0] < b for a, b in taken)
+    """Whether `span` overlaps any of the sorted, disjoint spans in `taken`."""
+    k = bisect.bisect_left(taken, (span[1],))
+    return k > 0 and taken[k - 1][1] > span[0]
+
+
+# What a valid multibyte decode of Windows-1252 bytes lands on, leaving out Latin letters and
+# the typographic block (U+2000-U+2BFF), which real text uses and a lead letter rarely forms.
+_STRAY = re.compile("[\u0250-\u1fff\u2c00-\ufffc\ufffe\uffff]")
 
 
 def _cjk_sites(text: str, sites: list[Site]) -> list[Site]:
@@ -88,9 +96,13 @@ def _cjk_sites(text: str, sites: list[Site]) -> list[Site]:
     if not any(s.channel == "one" for s in sites):
         return []
     out = []
-    for m in _NON_ASCII.finditer(text):
+    for m in _STRAY.finditer(text):
         ch = m.group()
-        if ch == FFFD or ch == "\u00a0":
+        i = m.start()
+        # a lone character amid ASCII: real Greek, Cyrillic or CJK text comes in runs
+        if (i > 0 and ord(text[i - 1]) > 127 and text[i - 1] != FFFD) or (
+            ord(text[i + 1 : i + 2] or " ") > 127 and text[i + 1] != FFFD
+        ):
             continue
         back = channel.undo_model1_char(ch)
         if back is None or not _plausible_cp1252(back):

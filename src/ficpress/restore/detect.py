@@ -12,6 +12,7 @@ import html
 import html.entities
 import itertools
 import re
+from functools import lru_cache
 
 import ftfy
 
@@ -48,6 +49,12 @@ _UNDEFINED = (0x9D, 0x90, 0x81, 0x8D, 0x8F)  # bytes Python's cp1252 leaves unde
 _PREFER = {"\u201d": 0.97, "\u2010": 0.02}
 
 
+@lru_cache(maxsize=10_000)
+def _fix_run(run: str) -> str:
+    """ftfy on one run of suspect characters; the same few runs recur all through a file."""
+    return ftfy.fix_text(run, FTFY_CONFIG)
+
+
 def mojibake_sites(text: str) -> list[Site]:
     """Reversible mojibake (`â€™`, `Ã©`, `Ã¢â‚¬â„¢`), fixed by ftfy run by run."""
     sites = []
@@ -55,7 +62,7 @@ def mojibake_sites(text: str) -> list[Site]:
         run = m.group()
         if not _LEADS.search(run):
             continue
-        fixed = ftfy.fix_text(run, FTFY_CONFIG)
+        fixed = _fix_run(run)
         if fixed == run:
             continue
         if "\ufffd" in fixed:
@@ -81,6 +88,24 @@ def _lossy(run: str, offset: int) -> list[Site]:
     Each U+FFFD stood for one of the five undefined bytes; every reading that
     decodes as valid UTF-8 is kept, and the likeliest (a closing quote) wins.
     """
+    cands = _lossy_readings(run)
+    if not cands:
+        return []
+    return [
+        Site(
+            offset,
+            offset + len(run),
+            "mojibake",
+            "fixed",
+            slots=0,
+            reason="rule:lossy-cp1252",
+            candidates=cands,
+        )
+    ]
+
+
+@lru_cache(maxsize=10_000)
+def _lossy_readings(run: str) -> list[tuple[str, float]]:
     readings = {run}
     for _ in range(3):
         nxt: set[str] = set()
@@ -96,19 +121,7 @@ def _lossy(run: str, offset: int) -> list[Site]:
     weights = [max(sum(_PREFER.get(c, 0.001) for c in r), 1e-3) for r in ranked]
     z = sum(weights)
     cands = [(r, min(0.995, w / z)) for r, w in zip(ranked, weights, strict=True)][:4]
-    if "\ufffd" in cands[0][0]:
-        return []
-    return [
-        Site(
-            offset,
-            offset + len(run),
-            "mojibake",
-            "fixed",
-            slots=0,
-            reason="rule:lossy-cp1252",
-            candidates=cands,
-        )
-    ]
+    return [] if "\ufffd" in cands[0][0] else cands
 
 
 def _undo_once(text: str) -> list[str]:
