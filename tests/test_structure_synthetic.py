@@ -658,3 +658,35 @@ def test_chat_logs(log: str) -> None:
 def test_prose_and_dialogue_are_not_letters(lines: str) -> None:
     work = build(PROSE + lines + PROSE)
     assert not written(work)
+
+
+def test_letter_in_blank_line_text() -> None:
+    paras = PROSE.replace("\n", "\n\n")
+    letter = "Dear Willow,\n\nI know you will not want to hear from me.\n\nBut I am sorry.\n\nLove,\nSpike"
+    work = build(f"{paras}She opened the envelope.\n\n{letter}\n\n{paras}")
+    assert work.meta.raw["structure"]["paragraph_habit"] == "blank-line"
+    assert written(work) == [("letter", "letter", letter)]
+    assert len(paragraphs(work)) == 7
+
+
+def test_dated_diary_entries() -> None:
+    text = (
+        f"{PROSE}Dawn pulled the diary from under her mattress and turned to the last page.\n\n"
+        "March 3rd, 2003\n"
+        "Spike taught me to play poker. Buffy would kill him if she knew.\n\n"
+        "Entry 12\n"
+        "Nobody remembered. Again.\n\n"
+        f"{PROSE}"
+    )
+    work = build(text)
+    assert written(work) == [
+        (
+            "letter",
+            "diary",
+            "March 3rd, 2003\nSpike taught me to play poker. Buffy would kill him if she knew.",
+        ),
+        ("letter", "diary", "Entry 12\nNobody remembered. Again."),
+    ]
+    # A date alone with no diary in sight heads a scene, not an entry.
+    work = build(f"{PROSE}\nMarch 3rd, 2003\n{PROSE}")
+    assert not written(work)

@@ -6,7 +6,8 @@ anchors that prose and dialogue almost never produce:
 - a letter opens with a salutation alone on its line ("Dear Willow,", "“My
   dear Lizzy,", or "Dear Mr. Holmes:—" running into the first paragraph) and
   closes with a valediction and a signature ("Love,", "“Yours, etc.”",
-  "Spike"); a diary entry opens "Dear Diary";
+  "Spike"); a diary entry opens "Dear Diary", or is headed "Entry 12" or by a
+  date alone on its line just after the story names a diary;
 - a note opens with a bare name or a greeting ("Willow,", "Hi Buffy,") or with
   nothing, and is signed, often with a dash ("Back by five. -B");
 - an e-mail or a text carries "From:" / "To:" / "Subject:" header lines, or a
@@ -60,7 +61,9 @@ _NOT_RECIPIENT = re.compile(
     r"^(?:me|oh|god|lord|dear|heavens?|no|yes|sir,?\s+i|friend,?\s+i|fellow|chap|boy|girl|child|old)$",
     re.IGNORECASE,
 )
-_DIARY = re.compile(r"^(?:dear\s+)?(?:diary|journal)\b", re.IGNORECASE)
+_DIARY = re.compile(
+    r"^(?:dear\s+(?:diary|journal)\b.{0,12}|(?:diary|journal)\s*[,:.!\u2014-]*)$", re.IGNORECASE
+)
 
 _VALEDICTION = re.compile(
     r"^(?:(?:i\s+am|i\s+remain|believe\s+me)\b.{0,60}"
@@ -258,12 +261,15 @@ def _scan_letter(
     sender = ""
     blanks = 0
     quote_closed_at: int | None = None  # the body line whose closing mark ends the quotation
+    first_group_end: int | None = None  # the last body line before the first blank line inside the body
     j = i + 1
     chars = 0
     while j < n and len(body) < MAX_LINES and chars < MAX_CHARS:
         ln = lines[j]
         if ln.blank:
             blanks += 1
+            if body and first_group_end is None:
+                first_group_end = body[-1]
             if blanks > 1:
                 break
             if single and body:
@@ -325,7 +331,8 @@ def _scan_letter(
         elif quoted and all(_opens_quote(lines[k].stripped) for k in body):
             last, conf = body[-1], 0.65  # paragraph after paragraph of the same quotation
         elif form == "diary":
-            last, conf = body[-1], 0.7
+            # Without a closing, an entry runs to the end of its paragraph (blank-line text: its first one).
+            last, conf = (first_group_end if first_group_end is not None else body[-1]), 0.7
         else:
             last, conf = body[0], 0.6  # without a closing only the first paragraph is sure
     attrs: dict[str, Any] = {"form": form}
@@ -512,6 +519,8 @@ def detect(lines: list[Line], lo: int, single: bool) -> list[Written]:
         s = ln.stripped
         w: Written | None = None
         sal = _salutation(s)
+        if sal is None and len(s) <= 60 and _diary_heading(lines, i):
+            sal = ("diary", "", 1.0)
         if sal is not None:
             w = _scan_letter(lines, i, sal[0], sal[1], sal[2], single)
             if w is not None:
@@ -532,6 +541,29 @@ def detect(lines: list[Line], lo: int, single: bool) -> list[Written]:
         found.append(w)
         i = w.last + 1
     return found
+
+
+# "Entry 12", "Diary entry, March 3rd": an entry heads itself ("Day 3" heads scenes as often, so not that).
+_ENTRY = re.compile(r"^(?:(?:diary|journal)\s+)?entry\b[^.!?]{0,40}$", re.IGNORECASE)
+_DIARY_CUE = re.compile(r"\b(?:diary|diaries|journal)\b", re.IGNORECASE)
+
+
+def _diary_heading(lines: list[Line], i: int) -> bool:
+    """A dated diary entry: "Entry 12", or a date alone on its line where the story has just named a diary."""
+    c = _core(lines[i].stripped)
+    if _ENTRY.match(c):
+        return True
+    if len(c.split()) > 6 or not _DATE.search(c) or c.endswith(("?", "!", ":")) or _TAG.search(c):
+        return False
+    seen = 0
+    k = i - 1
+    while k >= 0 and seen < 3:
+        if not lines[k].blank:
+            if _DIARY_CUE.search(lines[k].stripped):
+                return True
+            seen += 1
+        k -= 1
+    return False
 
 
 def _scan_inline(lines: list[Line], i: int, single: bool) -> Written | None:
