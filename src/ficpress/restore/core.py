@@ -306,6 +306,9 @@ def restore_text(
     memo: dict[tuple[str, ...], list[tuple[str, float]]] = {}
 
     def emit(site: Site, state: int) -> list[tuple[str, float]]:
+        got = site.ranked.get(state)
+        if got is not None:
+            return got
         channel_ = site.channel
         if channel_ == "fixed":
             return site.candidates
@@ -315,11 +318,9 @@ def restore_text(
             model = models[name] = load(name)
         st = STATES[state]
         if channel_ == "bytes" and site.slots > 1:
-            return rank(site, view, model, st)
-        # the ranking depends only on the context window, the state and the channel
-        got = site.ranked.get(state)
-        if got is not None:
+            got = site.ranked[state] = rank(site, view, model, st)
             return got
+        # the ranking depends only on the context window, the state and the channel
         ctx = site.ctx
         if ctx is None:
             ctx = site.ctx = reduced_ctx(view, site.view_at)

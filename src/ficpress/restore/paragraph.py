@@ -164,7 +164,7 @@ def _forward_backward(events: list[Any], closable: list[bool], emit: Emit) -> No
         nxt = [0.0] * 4
         for st in range(4):
             a = alpha[st]
-            if a < 1e-9:
+            if a < 1e-4:
                 continue
             for c, p in cands_of(e, st):
                 for to, w in _step(st, c, closable[e]):
@@ -178,7 +178,7 @@ def _forward_backward(events: list[Any], closable: list[bool], emit: Emit) -> No
         post: dict[str, float] = {}
         newbeta = [0.0] * 4
         for st in range(4):
-            if a_prev[st] < 1e-9:
+            if a_prev[st] < 1e-4:
                 continue
             for c, p in cands_of(e, st):
                 tot = 0.0
