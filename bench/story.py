@@ -3,8 +3,9 @@
 Usage: .venv/bin/python bench/story.py [--quick]
 
 Accuracy: POV of every annotated scene of the sample story against the hand annotation
-(tests/fixtures/analysis/breaking-alone.annotation.json), on the annotated scene ranges
-and end to end on the pipeline's own scenes.
+(tests/fixtures/analysis/breaking-alone.annotation.json), on the annotated scene ranges;
+then, as a check on text the rules were not written on, POV of 20 hand-annotated chapters
+and passages of five Standard Ebooks novels (tests/fixtures/analysis/pov_corpus.json).
 
 Speed and memory, on one core, for the sample, the longest Standard Ebooks book in
 ../shared/corpus (CC0) and a synthetic 500,000-word work (the sample's chapters repeated,
@@ -74,6 +75,27 @@ def pov_accuracy() -> None:
     n = sum(v[1] for v in per.values())
     print(f"  {'all':10s} {ok:3d} / {n:3d}  {ok / n:6.1%}")
     score("sample_pov_accuracy", ok / n)
+
+
+def pov_corpus_accuracy() -> None:
+    """POV on 20 hand-annotated passages of five novels the rules were not written on."""
+    import test_analyse_story_pov_corpus as tc
+
+    if not all((SE / b).is_file() for b in tc.pov_corpus()["books"]):
+        print(f"\nPOV on novel passages: skipped, Standard Ebooks novels missing under {SE}")
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="ficpress-pov-"))
+    try:
+        ok, n, rows = tc.accuracy_table(SE, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(
+        "\nPOV on novel passages the rules were not tuned on (tests/fixtures/analysis/pov_corpus.json;"
+        " each passage analysed as its own work)"
+    )
+    print("\n".join(rows))
+    print(f"  all {ok} / {n}  {ok / n:6.1%}")
+    score("novels_pov_accuracy", ok / n)
 
 
 def _hwm_mb() -> float:
@@ -209,6 +231,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="sample only")
     args = ap.parse_args()
     pov_accuracy()
+    pov_corpus_accuracy()
     speed(args.quick)
 
 
