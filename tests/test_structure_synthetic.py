@@ -653,6 +653,8 @@ def test_chat_logs(log: str) -> None:
         "Love, murder and revenge were the plot of every book she read.\nYours was the only house with a light.\n",
         # an address line before narration, and a one-word line
         "Tunbridge Wells,\nSeptember was wet that year.\nSilence.\n",
+        # a prayer
+        "Dear Goddess,\nplease let her wake up, she thought, and pressed her hand.\n",
     ],
 )
 def test_prose_and_dialogue_are_not_letters(lines: str) -> None:

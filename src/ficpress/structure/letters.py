@@ -58,7 +58,8 @@ _INLINE_SALUTATION = re.compile(
 _WEAK_SALUTATION = re.compile(r"^(?:hi|hey|hello|hiya|heya)\s+(?P<to>[A-Z][\w.'\u2019\- ]{0,30}?),$")
 _BARE_NAME = re.compile(rf"^(?P<to>{_NAME}(?:\s+{_NAME}){{0,2}}),$")
 _NOT_RECIPIENT = re.compile(
-    r"^(?:me|oh|god|lord|dear|heavens?|no|yes|sir,?\s+i|friend,?\s+i|fellow|chap|boy|girl|child|old)$",
+    r"^(?:me|oh|god|goddess|gods|lord|jesus|dear|heavens?|no|yes|sir,?\s+i|friend,?\s+i|fellow|chap|boy|girl"
+    r"|child|old)$",
     re.IGNORECASE,
 )
 _DIARY = re.compile(
