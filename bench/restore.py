@@ -32,6 +32,7 @@ from ficpress.restore.lexicon import zipf
 from ficpress.restore.measure import Score, score
 
 SAMPLE_CHARS = 250_000  # per book unless --full
+REPEAT = 3  # timed runs per book; the fastest counts
 
 
 def load(corpus: Path, full: bool) -> dict[str, str]:
@@ -97,13 +98,17 @@ def run_model(name: str, texts: dict[str, str]) -> tuple[Score, dict[str, Score]
     for book, clean in texts.items():
         damaged = corrupt(clean)
         nbytes += len(damaged.encode("utf-8"))
-        cold_caches()
-        t0 = time.process_time()
-        result = restore(Source(path=book, text=damaged))
-        t_restore += time.process_time() - t0
-        t0 = time.process_time()
-        ftfy.fix_text(damaged)
-        t_ftfy += time.process_time() - t0
+        best_r = best_f = float("inf")
+        for _ in range(REPEAT):  # the least of a few runs: other processes only ever add time
+            cold_caches()
+            t0 = time.process_time()
+            result = restore(Source(path=book, text=damaged))
+            best_r = min(best_r, time.process_time() - t0)
+            t0 = time.process_time()
+            ftfy.fix_text(damaged)
+            best_f = min(best_f, time.process_time() - t0)
+        t_restore += best_r
+        t_ftfy += best_f
         if "\ufffd" in result.text:
             print(f"!! U+FFFD left in {book} ({name})")
         untouched_violations += outside_changes(damaged, result)
@@ -186,7 +191,7 @@ def main() -> int:
         mbs = nbytes / 1e6 / t_r
         fmbs = nbytes / 1e6 / t_f
         print(
-            f"  throughput (CPU time, one core, cold caches per book): restore {mbs:.2f} MB/s, "
+            f"  throughput (CPU time, one core, cold caches, best of {REPEAT} per book): restore {mbs:.2f} MB/s, "
             f"ftfy.fix_text {fmbs:.2f} MB/s on the same {nbytes / 1e6:.2f} MB (ratio {mbs / fmbs:.2f}x)"
         )
         key = name.replace("-", "_")

@@ -222,11 +222,13 @@ class ContextModel:
         (x0, y0), (x1, y1) = pts[k - 1], pts[k]
         return y0 + (y1 - y0) * (p - x0) / (x1 - x0) if x1 > x0 else y1
 
-    def question_ratio(self, view: str, i: int, right: str) -> float:
+    def question_ratio(self, view: str, i: int, right: str, key: str | None = None) -> float:
         """How much more likely a real `?` is here, given how the sentence began."""
         if not self.first:
             return 1.0
-        return self._qratio(*first_word_keys(view, i, right))
+        if key is None:
+            key = first_word_keys(view, i, right)[0]
+        return self._qratio(key, key.rsplit("|", 1)[1])
 
     @lru_cache(maxsize=20_000)  # noqa: B019
     def _qratio(self, kf: str, k0: str) -> float:

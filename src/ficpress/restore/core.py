@@ -49,6 +49,7 @@ class Site:
     state: int = 0  # quote state the greedy pass met this site in
     ctx: tuple[str, str] | None = None  # the context window the model reads (set on first use)
     ranked: dict[int, list[tuple[str, float]]] = field(default_factory=dict)  # per quote state
+    fw: str | None = None  # question sites: the first word of the sentence, with the next class
     blind: bool = False  # inside a long run of damage: no context to judge from, always reviewed
 
 
@@ -196,8 +197,8 @@ def rank(
     if site.channel == "one":
         if left[-1:].isalpha() and ends_accented_word(left):
             dist.update(_combos(view, i, model, state))
-    elif site.channel == "question" and "?" in dist:
-        dist["?"] *= model.question_ratio(view, i, right) * QUESTION_BIAS
+    elif site.channel == "question" and dist.get("?", 0.0) > 1e-4:
+        dist["?"] *= model.question_ratio(view, i, right, site.fw) * QUESTION_BIAS
     elif site.channel == "dq":
         dist = {c: p for c, p in dist.items() if c in "\u201c\u201d"}
     elif site.channel == "sq":
@@ -326,7 +327,9 @@ def restore_text(
             ctx = site.ctx = reduced_ctx(view, site.view_at)
         left, right = ctx
         if channel_ == "question":
-            key: tuple[str, ...] = (channel_, left, right, st, first_word_keys(view, site.view_at, right)[0])
+            if site.fw is None:
+                site.fw = first_word_keys(view, site.view_at, right)[0]
+            key: tuple[str, ...] = (channel_, left, right, st, site.fw)
         elif channel_ == "bytes":
             key = (channel_, left, right, st, str(site.nbytes))
         else:

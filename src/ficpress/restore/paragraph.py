@@ -145,47 +145,42 @@ def _unsure_quote(cands: list[tuple[str, float]]) -> bool:
 
 
 def _forward_backward(events: list[Any], closable: list[bool], emit: Emit) -> None:
-    memo: dict[tuple[int, int], list[tuple[str, float]]] = {}
-
-    def cands_of(e: int, st: int) -> list[tuple[str, float]]:
-        ev = events[e]
-        if isinstance(ev, str):
-            return [(ev, 1.0)]
-        key = (e, st)
-        got = memo.get(key)
-        if got is None:
-            got = [(c, p) for c, p in emit(ev, st)[:6] if p > 1e-5]
-            memo[key] = got
-        return got
-
+    # forward: keep, per event, the live (state, candidate, p, transitions) for the way back
     alphas: list[list[float]] = []
+    arcs: list[list[tuple[int, str, float, tuple[tuple[int, float], ...]]]] = []
     alpha = [1.0, 0.0, 0.0, 0.0]
-    for e in range(len(events)):
-        nxt = [0.0] * 4
+    for e, ev in enumerate(events):
+        nxt = [0.0, 0.0, 0.0, 0.0]
+        live = []
+        cl = closable[e]
         for st in range(4):
             a = alpha[st]
             if a < 1e-4:
                 continue
-            for c, p in cands_of(e, st):
-                for to, w in _step(st, c, closable[e]):
+            cands = [(ev, 1.0)] if isinstance(ev, str) else emit(ev, st)[:6]
+            for c, p in cands:
+                if p <= 1e-5:
+                    continue
+                steps = _step(st, c, cl)
+                live.append((st, c, p, steps))
+                for to, w in steps:
                     nxt[to] += a * p * w
-        z = sum(nxt) or 1.0
+        z = nxt[0] + nxt[1] + nxt[2] + nxt[3] or 1.0
         alphas.append(alpha)
+        arcs.append(live)
         alpha = [x / z for x in nxt]
     beta = [_end_weight(st) for st in range(4)]
     for e in range(len(events) - 1, -1, -1):
         a_prev = alphas[e]
         post: dict[str, float] = {}
-        newbeta = [0.0] * 4
-        for st in range(4):
-            if a_prev[st] < 1e-4:
-                continue
-            for c, p in cands_of(e, st):
-                tot = 0.0
-                for to, w in _step(st, c, closable[e]):
-                    tot += p * w * beta[to]
-                newbeta[st] += tot
-                post[c] = post.get(c, 0.0) + a_prev[st] * tot
+        newbeta = [0.0, 0.0, 0.0, 0.0]
+        for st, c, p, steps in arcs[e]:
+            tot = 0.0
+            for to, w in steps:
+                tot += w * beta[to]
+            tot *= p
+            newbeta[st] += tot
+            post[c] = post.get(c, 0.0) + a_prev[st] * tot
         ev = events[e]
         if not isinstance(ev, str):
             z = sum(post.values())
