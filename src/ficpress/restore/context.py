@@ -75,6 +75,7 @@ def state_keys(left: str, right: str, state: str) -> tuple[str, str]:
 # A sentence boundary: stop or line end, or a damaged position that is not inside a word.
 _BOUNDARY = re.compile(r"[.!\n]|(?<![A-Za-z])\x1a|\x1a(?![A-Za-z])")
 _FIRST = re.compile(r"[\s\x1a]*([A-Za-z]+)")
+_LAST_BOUNDARY = re.compile(r"(?s:.*)(?:[.!\n]|(?<![A-Za-z])\x1a|\x1a(?![A-Za-z]))")
 
 
 def first_word_keys(view: str, i: int, right: str) -> tuple[str, str]:
@@ -83,10 +84,9 @@ def first_word_keys(view: str, i: int, right: str) -> tuple[str, str]:
     Why: whether a `?` is a real question mark depends on how the sentence began
     (Why..., Did..., Is...), which lies further left than any character context.
     """
-    last = None
-    for last in _BOUNDARY.finditer(view, max(0, i - 120), i):  # noqa: B007 - we want the last
-        pass
-    m = _FIRST.match(view, last.end() if last else max(0, i - 120), i)
+    lo = max(0, i - 120)
+    last = _LAST_BOUNDARY.match(view, lo, i)
+    m = _FIRST.match(view, last.end() if last else lo, i)
     fw = m.group(1).lower() if m else ""
     r = (right[:1] or "\n").translate(_COARSE)
     return f"{fw}|{r}", r
