@@ -15,6 +15,7 @@ import bisect
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ficpress.model import LineIndex, Repair, Restoration
 from ficpress.restore import channel, paragraph
@@ -434,6 +435,7 @@ def _assemble(text: str, sites: list[Site], review_threshold: float) -> Restorat
     idx = LineIndex(text)
     parts: list[str] = []
     repairs: list[Repair] = []
+    calibrators: dict[str, Any] = {}
     pos = 0
     out_len = 0
     for site in sites:
@@ -451,7 +453,11 @@ def _assemble(text: str, sites: list[Site], review_threshold: float) -> Restorat
         line, col = idx.line_col(site.start)
         raw = site.confidence
         if site.channel != "fixed":
-            raw = load("question" if site.channel == "question" else "fffd").calibrate(raw, site.choice)
+            name = "question" if site.channel == "question" else "fffd"
+            cal = calibrators.get(name)
+            if cal is None:
+                cal = calibrators[name] = load(name).calibrate
+            raw = cal(raw, rep)
         conf = int(min(max(raw, 0.0), 1.0) * 10000 + 0.5) / 10000
         if site.blind:
             conf = min(conf, 0.5)

@@ -181,8 +181,12 @@ def substitutes_question_marks(text: str) -> bool:
     n = text.count("?")
     if n == 0:
         return False
-    strong = len(_Q_STRONG.findall(text))
-    return strong >= 3 or (strong >= 1 and strong >= 0.05 * n)
+    strong = 0
+    for _ in _Q_STRONG.finditer(text):
+        strong += 1
+        if strong >= 3:
+            return True
+    return strong >= 1 and strong >= 0.05 * n
 
 
 def question_sites(text: str) -> list[Site]:
