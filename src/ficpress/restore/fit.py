@@ -169,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
 
 TABLES = {"fffd": _NON_ASCII, "question": _NON_ASCII_OR_Q}
 CALIBRATION_DAMAGE = {"fffd": ("fffd-cp1252", "fffd-ascii"), "question": ("question",)}
+CAL_Z = 2.0  # standard errors below the measured accuracy: a confidence promises at least this much
 _EDGES = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.9995, 1.01)
 
 
@@ -238,7 +239,7 @@ def _isotonic(pairs: list[tuple[float, bool]]) -> list[list[float]]:
     out = []
     for x, right, n in merged:
         acc = right / n
-        low = acc - math.sqrt(acc * (1 - acc) / n) if n else acc  # one standard error below
+        low = acc - CAL_Z * math.sqrt(acc * (1 - acc) / n) if n else acc  # a lower bound, not the mean
         out.append([round(x, 5), round(max(0.0, min(1.0, low)), 5)])
     return out
 
