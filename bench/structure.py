@@ -8,7 +8,8 @@ tests/fixtures/structure/sample_annotation.json, the chapters calibre's
 here), the time of `structure.build` on the sample (median of 5), the wall
 and CPU seconds and peak memory on 5 MB and 50 MB texts made from the sample
 (each in a fresh process; CPU seconds are the steady figure on a shared
-machine), to show the cost is linear and the memory lean, and the letters,
+machine) and on long play scripts, to show the cost is linear and the memory
+lean, and the letters,
 messages and verse found in the Standard Ebooks novels
 (../shared/corpus/standardebooks): rates per book and a sample of hits to read. Each figure also appears as a `SCORE name value` line.
 """
@@ -193,6 +194,19 @@ def main() -> None:
             score(f"structure_{mb}mb_cpu_seconds", cpu)
             score(f"structure_{mb}mb_peak_mb", peak)
             score(f"structure_{mb}mb_build_mb", peak - before)
+        # A long play script ("Name: speech" lines) is read once: each run of speaker lines is judged as a
+        # whole, never rescanned from each of its lines (that was quadratic: 45 s for 4,000 lines).
+        for n in (4_000, 40_000):
+            script = "".join(
+                f"Hungry Henry: Madam, I am the state agent for a new kind of suspender, number {i}.\n"
+                "Mrs. Lonestreet: No, there ain't no man on the place, and there never will be.\n"
+                for i in range(n // 2)
+            )
+            t = time.process_time()
+            structure.build(Source(path="script.txt", text=script), Restoration(script))
+            dt = time.process_time() - t
+            print(f"play script of {n:,} lines: {dt:.2f} s CPU")
+            score(f"structure_script_{n}_lines_cpu_seconds", dt)
         ratio = per_mb[50] / per_mb[5]
         print(f"CPU per MB, 50 MB vs 5 MB: {ratio:.2f} (1.0 = linear; quadratic would be ~10)")
         score("structure_scaling_ratio", ratio)

@@ -692,3 +692,21 @@ def test_dated_diary_entries() -> None:
     # A date alone with no diary in sight heads a scene, not an entry.
     work = build(f"{PROSE}\nMarch 3rd, 2003\n{PROSE}")
     assert not written(work)
+
+
+def test_text_message_body_does_not_swallow_the_story() -> None:
+    story = "".join(
+        f"She read it again and again, line {i} of a story that went on without a break.\n" for i in range(12)
+    )
+    work = build(f"{PROSE}\nFrom: Buffy\nTo: Willow\nwhere r u\n{story}")
+    assert written(work) == [("message", "sms", "From: Buffy\nTo: Willow\nwhere r u")]
+    assert len(paragraphs(work)) == 3 + 12
+
+
+def test_a_long_play_script_is_neither_chat_nor_verse() -> None:
+    script = "".join(
+        f"Hungry Henry: Madam, I am the agent for suspender number {i}.\nMrs. Lonestreet: There is no man here.\n"
+        for i in range(300)
+    )
+    work = build(PROSE + script + PROSE)
+    assert not written(work) and not kinds(work, "verse")

@@ -40,6 +40,7 @@ _EDGE = OPEN_Q + " *_~"
 
 MAX_LINES = 40  # non-blank lines a letter may span between salutation and closing
 MAX_CHARS = 20_000
+MAX_BODY_LINES = 8  # lines of an e-mail or text body without a blank line after them
 
 _NAME = r"[A-Z][\w.'\u2019\-]*"
 # "Dear Willow,", "My dearest Lizzy,", "Dear Sir or Madam:", "Dear Mother\u2060\u2014", "To whom it may concern:".
@@ -384,7 +385,7 @@ def _scan_headers(lines: list[Line], i: int) -> Written | None:
     n = len(lines)
     fields: dict[str, str] = {}
     j = i
-    while j < n and not lines[j].blank:
+    while j < n and j - i < 12 and not lines[j].blank:  # a header block is a few lines: bounded work
         m = _HEADER.match(lines[j].stripped)
         if not m:
             break
@@ -392,21 +393,28 @@ def _scan_headers(lines: list[Line], i: int) -> Written | None:
         j += 1
     if len(fields) < 2 or not ({"from", "to"} & fields.keys()):
         return None
-    last = j - 1
     # The body: the lines after the headers up to a blank-line gap (one blank line may follow the headers).
+    body: list[int] = []
     k = _next_nonblank(lines, j, 1)
     while k is not None and lines[k].label is None and not _TAG.search(lines[k].stripped):
-        last = k
+        body.append(k)
+        if len(body) > MAX_BODY_LINES:
+            break
         k = k + 1 if k + 1 < n and not lines[k + 1].blank else None
-    if last == j - 1:
+    if not body:
         return None
+    conf = 0.9
+    if len(body) > MAX_BODY_LINES:
+        # No gap closes the body soon: the story runs on after the message, which is its first line.
+        body, conf = body[:1], 0.75
+    last = body[-1]
     email = "subject" in fields or "subj" in fields or "@" in fields.get("from", "") + fields.get("to", "")
     attrs: dict[str, Any] = {"form": "email" if email else "sms"}
     if fields.get("from"):
         attrs["sender"] = fields["from"]
     if fields.get("to"):
         attrs["recipient"] = fields["to"]
-    return Written("message", i, last, 0.9, attrs)
+    return Written("message", i, last, conf, attrs)
 
 
 def _chat_line(s: str) -> tuple[str, str, bool] | None:
@@ -429,8 +437,12 @@ def _handle(who: str) -> bool:
     return any(c.isdigit() or c == "_" for c in who) or any(c.isupper() for c in who[1:]) or who.islower()
 
 
-def _scan_chat(lines: list[Line], i: int, single: bool) -> Written | None:
-    """A chat log: two or more speaker lines in a row, written the way people type, not a play script."""
+def _scan_chat(lines: list[Line], i: int, single: bool) -> tuple[Written | None, int]:
+    """A chat log: two or more speaker lines in a row, written the way people type, not a play script.
+
+    Returns the log (or None) and the index of the run's last line, so a rejected
+    run (a play script of a thousand lines) is read once, not once per line.
+    """
     n = len(lines)
     run: list[tuple[int, str, str, bool]] = []
     j = i
@@ -448,8 +460,9 @@ def _scan_chat(lines: list[Line], i: int, single: bool) -> Written | None:
             break
         run.append((j, *c))
         j += 1
+    end = run[-1][0] if run else i
     if len(run) < 2:
-        return None
+        return None, end
     speakers = {w.lower() for _, w, _, _ in run}
     marked = sum(1 for *_, mk in run if mk)
     msgs = [m for _, _, m, _ in run]
@@ -463,12 +476,12 @@ def _scan_chat(lines: list[Line], i: int, single: bool) -> Written | None:
     elif short and speak >= 0.3 and len(speakers) >= 2 and len(run) >= 3:
         conf = 0.65
     else:
-        return None  # a script or a run of labelled lines in prose
+        return None, end  # a script or a run of labelled lines in prose
     order = []
     for _, w, _, _ in run:
         if w not in order:
             order.append(w)
-    return Written("message", run[0][0], run[-1][0], conf, {"form": "chat", "speakers": order})
+    return Written("message", run[0][0], run[-1][0], conf, {"form": "chat", "speakers": order}), end
 
 
 def _scan_sms(lines: list[Line], i: int) -> Written | None:
@@ -512,6 +525,7 @@ def detect(lines: list[Line], lo: int, single: bool) -> list[Written]:
     found: list[Written] = []
     n = len(lines)
     i = lo
+    no_chat_until = -1  # the last line of a speaker run already judged not to be a chat
     while i < n:
         ln = lines[i]
         if ln.blank or ln.label is not None:
@@ -532,7 +546,9 @@ def detect(lines: list[Line], lo: int, single: bool) -> list[Written]:
             w = _scan_headers(lines, i)
         # Cheap tests first: most lines hold no colon near their start and end without a dash.
         if w is None and (":" in s[:60] or s[:1] == "<"):
-            w = _scan_chat(lines, i, single) or _scan_sms(lines, i)
+            if i > no_chat_until:
+                w, no_chat_until = _scan_chat(lines, i, single)
+            w = w or _scan_sms(lines, i)
         if w is None and _DASHES.search(s, max(0, len(s) - 20)):
             w = _lone_note(lines, i)
         if w is None:
@@ -558,7 +574,7 @@ def _diary_heading(lines: list[Line], i: int) -> bool:
         return False
     seen = 0
     k = i - 1
-    while k >= 0 and seen < 3:
+    while k >= 0 and seen < 3 and i - k <= 12:
         if not lines[k].blank:
             if _DIARY_CUE.search(lines[k].stripped):
                 return True
