@@ -382,6 +382,7 @@ def restore_text(
 HABIT_SURE = 0.99  # decisions this sure teach the document's habits
 HABIT_PRIOR = 4.0  # how many of its own decisions a document needs to outweigh the corpus
 HABIT_REDO = 0.999  # paragraphs with a choice less sure than this are settled again with the habits
+HABIT_MIN = 8  # sure decisions a context needs before it counts as a habit
 
 
 def _habits(sites: list[Site], view: str, model: ContextModel | None) -> dict[str, dict[str, float]]:
@@ -407,7 +408,7 @@ def _habits(sites: list[Site], view: str, model: ContextModel | None) -> dict[st
     out = {}
     for key, bucket in counts.items():
         n = sum(bucket.values())
-        if n < 20:
+        if n < HABIT_MIN:
             continue
         hit = model.statek.get(key)
         if hit is None:
