@@ -4,7 +4,7 @@ Public API: `build(source, restoration) -> Work`.
 
 Plain text is read for the conventions fan-fiction authors use (headings such
 as "Part 5." or "(2/5)", end markers, blank-line or symbol scene breaks, verse,
-notes, `*thoughts*`); marked-up sources (HTML, EPUB, Markdown) keep the
+notes, letters and messages, `*thoughts*`); marked-up sources (HTML, EPUB, Markdown) keep the
 structure ingest read and have it mapped through restore's offset map. The
 text itself is never changed: everything is a standoff annotation with a
 confidence.

@@ -2,8 +2,9 @@
 
 Order matters and is fixed: front matter and title, then lines that announce
 themselves (headings, end markers, dividers, flashback markers, labelled
-notes), then the paragraph habit, verse, paragraphs, unlabelled notes, blank
-scene breaks, chapters, flashbacks, scenes and inline spans. Every step is one
+notes), then the paragraph habit, letters and messages, verse, paragraphs,
+unlabelled notes, blank scene breaks, chapters, flashbacks, scenes and inline
+spans. Every step is one
 linear pass over lines or units.
 """
 
