@@ -113,7 +113,7 @@ def letter_evidence(dist: dict[str, float], left: str, right: str) -> dict[str, 
     for c, p in dist.items():
         if c.isalpha() and len(c) == 1:
             z = zipf(f"{lw}{c}{rw}".lower())
-            factor = 10.0 ** max(-3.0, min(3.0, 1.5 * (z - base)))
+            factor = 10.0 ** max(-3.0, min(4.0, 2.0 * (z - base)))
             out[c] = p * factor if z > 0 else p * 0.001
         elif len(c) == 2 and c[0].isalpha():
             # one U+FFFD for a letter and punctuation: the letter must end a known word
@@ -173,9 +173,11 @@ def apostrophe_evidence(dist: dict[str, float], left: str, right: str, state: st
         low = lw.lower()
         if not (low.endswith(("s", "in")) or low in END_ELISIONS):
             out = dict(dist)
-            out["\u2019"] = out["\u2019"] * 0.25
+            out["\u2019"] = out["\u2019"] * WORD_END_APOSTROPHE
     return out
 
+
+WORD_END_APOSTROPHE = 0.25  # ’ after an ordinary word with no ‘ open: usually a lost … or —
 
 _ACCENTED = frozenset("éèêëàâäáãåïîíìôöóòõüûúùçñæœÿ")
 
