@@ -342,22 +342,33 @@ def restore_text(
         return got
 
     paragraph.settle(text, sites, emit)
-    habits = _habits(sites, view, models.get("fffd"))
-    if habits:
+    habits = {
+        "one": _habits(sites, view, models.get("fffd"), HABIT_CHANNELS["one"]),
+        # measured: habits of `?` documents cost more than they bring (they learn their own mistakes)
+        "question": {},
+    }
+    habits["bytes"] = habits["one"]
+    if any(habits.values()):
         memo2: dict[tuple[str, int], list[tuple[str, float]]] = {}
+
+        def habit_key(site: Site, state: int) -> tuple[dict[str, dict[str, float]], str] | None:
+            table = habits.get(site.channel)
+            if not table or site.slots != 1:
+                return None
+            left, right = site.ctx or reduced_ctx(view, site.view_at)
+            if left[-1].isalpha() and right[0].isalpha():
+                return None  # inside a word the words decide, not habits
+            return table, state_keys(left, right, STATES[state])[1]
 
         def emit2(site: Site, state: int) -> list[tuple[str, float]]:
             cands = emit(site, state)
-            if site.channel not in ("one", "bytes") or site.slots != 1:
+            hk = habit_key(site, state)
+            if hk is None:
                 return cands
-            left, right = site.ctx or reduced_ctx(view, site.view_at)
-            if left[-1].isalpha() and right[0].isalpha():
-                return cands  # inside a word the words decide, not habits
-            key = state_keys(left, right, STATES[state])[1]
-            ratio = habits.get(key)
+            ratio = hk[0].get(hk[1])
             if not ratio:
                 return cands
-            mk = (key, id(cands))
+            mk = (hk[1], id(cands))
             got = memo2.get(mk)
             if got is None:
                 got = memo2[mk] = _normalise({c: p * ratio.get(c, 1.0) for c, p in cands})
@@ -366,12 +377,10 @@ def restore_text(
         def redo(para: list[Site]) -> bool:
             # only where a habit applies to a choice that is not already sure
             for site in para:
-                if site.confidence >= HABIT_REDO or site.channel not in ("one", "bytes") or site.slots != 1:
+                if site.confidence >= HABIT_REDO:
                     continue
-                left, right = site.ctx or reduced_ctx(view, site.view_at)
-                if left[-1].isalpha() and right[0].isalpha():
-                    continue
-                if state_keys(left, right, STATES[site.state])[1] in habits:
+                hk = habit_key(site, site.state)
+                if hk is not None and hk[1] in hk[0]:
                     return True
             return False
 
@@ -385,7 +394,12 @@ HABIT_REDO = 0.999  # paragraphs with a choice less sure than this are settled a
 HABIT_MIN = 8  # sure decisions a context needs before it counts as a habit
 
 
-def _habits(sites: list[Site], view: str, model: ContextModel | None) -> dict[str, dict[str, float]]:
+HABIT_CHANNELS = {"one": ("one", "bytes")}
+
+
+def _habits(
+    sites: list[Site], view: str, model: ContextModel | None, channels: tuple[str, ...]
+) -> dict[str, dict[str, float]]:
     """The document's own habits: how it resolved each coarse context where it was sure.
 
     Why: a story that closes every quoted line with ” should not keep doubting ’ at
@@ -397,7 +411,7 @@ def _habits(sites: list[Site], view: str, model: ContextModel | None) -> dict[st
         return {}
     counts: dict[str, dict[str, int]] = {}
     for s in sites:
-        if s.channel not in ("one", "bytes") or s.slots != 1 or s.confidence < HABIT_SURE:
+        if s.channel not in channels or s.slots != 1 or s.confidence < HABIT_SURE:
             continue
         left, right = s.ctx or reduced_ctx(view, s.view_at)
         if left[-1].isalpha() and right[0].isalpha():
