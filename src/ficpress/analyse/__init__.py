@@ -16,6 +16,7 @@ from typing import Any
 
 from ficpress.analyse import characters as ch
 from ficpress.analyse import quotes as qt
+from ficpress.analyse import ranker as rk
 from ficpress.analyse import speakers as sp
 from ficpress.model import Work
 
@@ -39,9 +40,19 @@ def analyse(work: Work) -> dict[str, Any]:
 
 
 def people(
-    text: str, blocks: list | None = None, paragraphs: list[tuple[int, int]] | None = None
+    text: str,
+    blocks: list | None = None,
+    paragraphs: list[tuple[int, int]] | None = None,
+    *,
+    ranker_weights: dict[str, float] | None = None,
+    candidates_out: list | None = None,
 ) -> dict[str, Any]:
-    """Quotes, characters, mentions and attributions for one text (no Work needed, for benchmarks)."""
+    """Quotes, characters, mentions and attributions for one text (no Work needed, for benchmarks).
+
+    `ranker_weights`: None uses the shipped speaker ranker, {} keeps the sieves' choices alone (the
+    benchmark prints both). `candidates_out`, when given, receives each quotation's candidates and
+    their cue values (with output character ids), which is what the ranker is trained on.
+    """
     paras = paragraphs if paragraphs is not None else qt.paragraphs_of(text, blocks)
     breaks = _breaks(text, paras, blocks)
     found = qt.detect(text, paras)
@@ -71,7 +82,9 @@ def people(
         refs += _subject_pronouns(text, refs, [c.gender for c in chars], idx, paras, breaks)
         res = sp.Resolver(refs, [c.gender for c in chars], _index_of(chars, narrator), _likely_people(chars))
         atts = sp.attribute(text, paras, speech, res, breaks)
-    return _output(text, chars, speech, atts, refs)
+    table = rk.candidates(text, paras, speech, atts, res, breaks)
+    rk.rerank(speech, atts, table, rk.weights() if ranker_weights is None else ranker_weights)
+    return _output(text, chars, speech, atts, refs, table, candidates_out)
 
 
 def _breaks(text: str, paras: list[tuple[int, int]], blocks: list | None) -> set[int]:
@@ -549,7 +562,13 @@ def _mention_kind(r: sp.Ref, text: str, chars: list[ch.Character]) -> str:
 
 
 def _output(
-    text: str, chars: list[ch.Character], speech: list, atts: list[sp.Attribution], refs: list[sp.Ref]
+    text: str,
+    chars: list[ch.Character],
+    speech: list,
+    atts: list[sp.Attribution],
+    refs: list[sp.Ref],
+    table: list | None = None,
+    candidates_out: list | None = None,
 ) -> dict:
     # the people of the story: whoever speaks or is spoken to, or is named twice and reads as a person
     roles = {a.speaker for a in atts if a.speaker is not None} | {x for a in atts for x in a.addressees}
@@ -601,6 +620,10 @@ def _output(
         for c in chars
     ]
     ids = [c.id for c in chars]
+    if candidates_out is not None and table is not None:
+        for q, rows in zip(speech, table, strict=True):
+            kept = [(ids[new_index[c]], f) for c, f in rows if c in new_index]
+            candidates_out.append({"start": q.start, "end": q.end, "candidates": kept})
     mentions = [
         {
             "start": r.start,

@@ -653,7 +653,10 @@ class LitBankScore:
     chars_found: int = 0
     purity_num: int = 0
     purity_den: int = 0
-    details: list[tuple] = field(default_factory=list)  # (gold label, our speaker id, method, ok, start)
+    details: list[tuple] = field(
+        default_factory=list
+    )  # (label, speaker, method, ok, start, its entity, gold)
+    char_ent: dict[str, int] = field(default_factory=dict)  # our character -> the gold entity it stands for
 
     def add(self, other: LitBankScore) -> None:
         for k in ("gold", "found", "matched", "attributed", "correct", "chars_gold", "chars_found"):
@@ -729,6 +732,7 @@ def score_litbank(
             char_ent[cid] = votes.most_common(1)[0][0]
             sc.purity_num += votes.most_common(1)[0][1]
             sc.purity_den += sum(votes.values())
+    sc.char_ent = char_ent
     gold_used = set()
     for s, e, q in ours:
         best, bo = None, 0

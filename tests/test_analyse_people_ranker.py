@@ -1,0 +1,59 @@
+"""The speaker ranker: shipped weights, what it may overturn, and its figure with books held out.
+
+LitBank (Bamman et al., CC BY 4.0) is read from ../shared/corpus/litbank.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+
+from ficpress.analyse import evaluate as ev
+from ficpress.analyse import people
+from ficpress.analyse import ranker as rk
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+
+def test_shipped_weights_are_small_plain_numbers_for_every_cue() -> None:
+    raw = resources.files("ficpress.analyse").joinpath("data/speaker_ranker.json").read_text("utf-8")
+    assert len(raw) < 4096
+    data = json.loads(raw)
+    assert set(data["weights"]) == set(rk.FEATURES)
+    assert all(isinstance(w, float) for w in data["weights"].values())
+    assert data["folds_by_book"] >= 2
+    print(
+        f"\nshipped ranker: cross-validated {data['cv_speaker_accuracy']} vs sieves {data['cv_sieves_accuracy']}"
+    )
+    assert data["cv_speaker_accuracy"] > data["cv_sieves_accuracy"]
+
+
+def test_ranker_overturns_only_weak_sieves_and_is_deterministic(corpus_dir: Path) -> None:
+    changed = 0
+    for doc in ev.load_litbank(corpus_dir / "litbank", limit=6):
+        rules = people(doc.text, paragraphs=doc.paragraphs, ranker_weights={})
+        ranked = people(doc.text, paragraphs=doc.paragraphs)
+        again = people(doc.text, paragraphs=doc.paragraphs)
+        assert ranked == again
+        for a, b in zip(rules["quotes"], ranked["quotes"], strict=True):
+            assert (a["start"], a["end"]) == (b["start"], b["end"])
+            if a["speaker"] != b["speaker"]:
+                changed += 1
+                assert a["method"] in rk.WEAK and b["method"] == "ranker"
+                assert b["speaker"] not in b["addressees"]
+            else:
+                assert b["method"] == a["method"]
+    print(f"\nranker changed {changed} speakers in 6 LitBank excerpts")
+    assert changed > 0
+
+
+def test_ranker_with_books_held_out_is_not_worse_than_the_sieves(corpus_dir: Path) -> None:
+    import train_speaker_ranker as tr
+
+    tr.LITBANK = corpus_dir / "litbank"
+    tr.SE = corpus_dir / "standardebooks"
+    cv = tr.cross_validate(tr.examples(20), 4)
+    print(f"\nLitBank 20 excerpts, 4 folds by book: sieves {cv['sieves']:.3f}, ranker {cv['ranker']:.3f}")
+    assert cv["ranker"] >= cv["sieves"] - 0.005
