@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import html
 import re
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -77,6 +78,31 @@ def cold_caches() -> None:
     ContextModel._qratio.cache_clear()
 
 
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "breaking-alone.txt"
+_ONE_SHOT = (
+    "import time; t0 = time.perf_counter()\n"
+    "from ficpress.model import Source; from ficpress.restore import restore\n"
+    "t1 = time.perf_counter()\n"
+    "import sys; text = open(sys.argv[1], encoding='utf-8').read(); t2 = time.perf_counter()\n"
+    "restore(Source(path='s', text=text)); t3 = time.perf_counter()\n"
+    "print(t1 - t0, t3 - t2)"
+)
+
+
+def fresh_process_sample() -> tuple[float, float] | None:
+    """Import and restore time of the sample in a new interpreter: what a one-shot `convert` pays."""
+    if not SAMPLE.exists():
+        return None
+    best = (float("inf"), float("inf"))
+    for _ in range(3):
+        out = subprocess.run(
+            [sys.executable, "-c", _ONE_SHOT, str(SAMPLE)], capture_output=True, text=True, check=True
+        )
+        imp, run = (float(x) for x in out.stdout.split())
+        best = (min(best[0], imp), min(best[1], run))
+    return best
+
+
 def outside_changes(source: str, result) -> int:
     """Characters that differ between source and restoration outside every repair (must be 0)."""
     bad = 0
@@ -130,11 +156,21 @@ def main() -> int:
     size = sum(len(t) for t in texts.values())
     t0 = time.process_time()
     load_tables("fffd")
+    t_fffd = time.process_time() - t0
     load_tables("question")
-    zipf("the")  # wordfreq reads its word list on first use
+    zipf("the")  # the first word-list group
+    t_load = time.process_time() - t0
     print(
-        f"tables loaded in {time.process_time() - t0:.2f} s CPU with the word list (once per process, not in throughput)"
+        f"tables loaded in {t_load * 1000:.1f} ms CPU (U+FFFD tables {t_fffd * 1000:.1f} ms; once per process)"
     )
+    print(f"SCORE restore_load_ms {t_load * 1000:.1f}")
+    one_shot = fresh_process_sample()
+    if one_shot:
+        print(
+            f"one-shot restore of the sample in a fresh process: imports {one_shot[0] * 1000:.0f} ms, "
+            f"restore with loading {one_shot[1] * 1000:.0f} ms (best of 3)"
+        )
+        print(f"SCORE restore_sample_fresh_process_ms {one_shot[1] * 1000:.0f}")
     print(f"split: {SPLIT_NAME}")
     print(f"text: {len(texts)} books, {size / 1e6:.2f} M characters ({'full' if args.full else 'sampled'})\n")
 

@@ -13,30 +13,9 @@ import html.entities
 import itertools
 import re
 from functools import lru_cache
-
-import ftfy
+from typing import Any
 
 from ficpress.restore.core import Site
-
-# ftfy as a library, configured explicitly: only encoding repair, nothing cosmetic,
-# because every other change would alter characters that were not damaged.
-FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False,
-    remove_terminal_escapes=False,
-    fix_encoding=True,
-    restore_byte_a0=False,
-    replace_lossy_sequences=True,
-    decode_inconsistent_utf8=True,
-    fix_c1_controls=False,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    fix_surrogates=False,
-    remove_control_chars=False,
-    normalization=None,
-    explain=False,
-)
 
 # Characters that bytes 0x80-0xFF become when UTF-8 is read as Windows-1252 (and U+FFFD for
 # the five bytes Python leaves undefined there).
@@ -49,10 +28,41 @@ _UNDEFINED = (0x9D, 0x90, 0x81, 0x8D, 0x8F)  # bytes Python's cp1252 leaves unde
 _PREFER = {"\u201d": 0.97, "\u2010": 0.02}
 
 
+@lru_cache(maxsize=1)
+def ftfy_config() -> Any:
+    """ftfy as a library, configured explicitly: only encoding repair, nothing cosmetic,
+    because every other change would alter characters that were not damaged.
+
+    Imported on first need: most files hold no mojibake, and importing ftfy costs
+    a one-shot run more than restoring a story does.
+    """
+    import ftfy
+
+    return ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_encoding=True,
+        restore_byte_a0=False,
+        replace_lossy_sequences=True,
+        decode_inconsistent_utf8=True,
+        fix_c1_controls=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_surrogates=False,
+        remove_control_chars=False,
+        normalization=None,
+        explain=False,
+    )
+
+
 @lru_cache(maxsize=10_000)
 def _fix_run(run: str) -> str:
     """ftfy on one run of suspect characters; the same few runs recur all through a file."""
-    return ftfy.fix_text(run, FTFY_CONFIG)
+    import ftfy
+
+    return ftfy.fix_text(run, ftfy_config())
 
 
 def mojibake_sites(text: str) -> list[Site]:

@@ -8,8 +8,6 @@ report on books the model never saw (split by book, never by line).
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import re
 import sys
 from collections import Counter, defaultdict
@@ -23,8 +21,10 @@ from ficpress.restore.context import (
     WIDE,
     first_word_keys,
     keys,
+    pack_tables,
     state_keys,
 )
+from ficpress.restore.lexicon import build_lexicon
 
 # Held out for measurement: never read by the fitting.
 HELD_OUT = (
@@ -139,8 +139,7 @@ def count(texts: list[str], pattern: re.Pattern[str], prune: int, sentences: boo
 
 def write(tables: dict, path: Path) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
-    raw = json.dumps(tables, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    data = gzip.compress(raw, compresslevel=9, mtime=0)
+    data = pack_tables(tables)
     path.write_bytes(data)
     return len(data)
 
@@ -155,12 +154,15 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         print(f"no corpus books in {args.corpus}", file=sys.stderr)
         return 1
+    lexicon = build_lexicon()
+    (DATA / "lexicon.pkl").write_bytes(lexicon)
+    print(f"lexicon: {len(lexicon) / 1e6:.2f} MB from wordfreq's English list")
     texts = [clean_text(p) for p in paths]
     calibration = cross_fit(texts, args.prune, args.calibration_chars)
     for name, pattern in (("fffd", _NON_ASCII), ("question", _NON_ASCII_OR_Q)):
         tables = count(texts, pattern, args.prune, name == "question")
         tables["calibration"] = calibration[name]
-        size = write(tables, DATA / f"{name}.json.gz")
+        size = write(tables, DATA / f"{name}.pkl.z")
         print(f"{name}: {size / 1e6:.2f} MB from {len(paths)} books ({SPLIT_NAME})")
         for group, pts in calibration[name].items():
             print(f"  calibration {group or 'all'} (raw -> right): {pts}")

@@ -1,17 +1,25 @@
 """Word-level evidence: does the candidate make a known word (`caf?` + é), or an elision (’em)?
 
 Why: accented letters are rare in the fitting books, so character contexts alone
-barely know `fiancé`; a word-frequency list (wordfreq, shipped with its data)
-does. Elisions take U+2019 even at the start of a word, which character
-contexts confuse with an opening single quote.
+barely know `fiancé`; a word-frequency list (wordfreq's English list) does.
+Elisions take U+2019 even at the start of a word, which character contexts
+confuse with an opening single quote.
+
+The word list is extracted from wordfreq at fit time (`build_lexicon`) and
+shipped in `data/lexicon.pkl`, grouped by the first two letters and decoded
+group by group on first use: importing wordfreq and reading its whole list cost
+more than restoring a story.
 """
 
 from __future__ import annotations
 
+import math
+import pickle
 import re
+import zlib
 from functools import lru_cache
-
-from wordfreq import iter_wordlist, tokenize, zipf_frequency
+from importlib import resources
+from typing import Any
 
 # Word starts that take an apostrophe (U+2019), never an opening quote.
 ELISIONS = frozenset(
@@ -63,6 +71,47 @@ END_ELISIONS = frozenset(
 )
 
 
+LEXICON_WORDS = 100_000  # the most frequent words that elided-word checks search
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, Any]:
+    ref = resources.files("ficpress.restore") / "data" / "lexicon.pkl"
+    with ref.open("rb") as fh:
+        return pickle.loads(fh.read())  # noqa: S301 - our own package data; groups compressed one by one
+
+
+_groups: dict[str, str] = {}
+
+
+def _group(key: str) -> str:
+    """One group of the list as `\nword\tzipf100\n...`, most frequent first; searched, never parsed."""
+    got = _groups.get(key)
+    if got is None:
+        enc = _lexicon()["groups"].get(key)
+        got = _groups[key] = zlib.decompress(enc).decode("utf-8") if enc else "\n"
+    return got
+
+
+def _single(token: str) -> float:
+    group = _group(token[:2])
+    i = group.find(f"\n{token}\t")
+    if i < 0:
+        return 0.0
+    j = i + len(token) + 2
+    return int(group[j : group.index("\n", j)]) / 100
+
+
+# wordfreq splits a start of one or two letters, an apostrophe and a vowel or h (l'heure, d'you)
+_SPLIT = re.compile(r"([^\W\d_]{1,2}')(?=[aeiouyhàâäéèêëîïôöûüAEIOUYH])")
+
+
+def _tokens(word: str) -> list[str]:
+    word = word.replace("\u2019", "'").casefold()
+    m = _SPLIT.match(word)
+    return [m.group(1)[:-1], word[m.end() :]] if m and m.end() < len(word) else [word]
+
+
 @lru_cache(maxsize=20_000)
 def contraction_zipf(word: str) -> float:
     """Frequency of `word` only when the word list holds it as one token (don't, o'clock).
@@ -70,12 +119,50 @@ def contraction_zipf(word: str) -> float:
     wordfreq splits some apostrophe strings into two words and scores the pair, which
     would make any two words joined by a lost dash look like a contraction.
     """
-    return zipf(word) if len(tokenize(word, "en")) == 1 else 0.0
+    return zipf(word) if len(_tokens(word)) == 1 else 0.0
 
 
 @lru_cache(maxsize=100_000)
 def zipf(word: str) -> float:
-    return zipf_frequency(word, "en") if word else 0.0
+    """wordfreq's `zipf_frequency(word, "en")`, from the shipped list (tokens combined as wordfreq does)."""
+    if not word:
+        return 0.0
+    toks = _tokens(word)
+    if len(toks) == 1:
+        return _single(toks[0])
+    inv = 0.0
+    for t in toks:
+        z = _single(t)
+        if z <= 0:
+            return 0.0
+        inv += 10.0 ** (9.0 - z)
+    return round(math.log10(1.0 / inv) + 9.0, 2)
+
+
+def build_lexicon() -> bytes:
+    """Extract what restoring needs from wordfreq's English list (run at fit time, not at run time)."""
+    from wordfreq import iter_wordlist, zipf_frequency
+
+    groups: dict[str, list[str]] = {}
+    stems = set()
+    for n, w in enumerate(iter_wordlist("en", wordlist="best")):
+        z = zipf_frequency(w, "en")
+        if z <= 0:
+            continue
+        groups.setdefault(w[:2], []).append(f"{w}\t{round(z * 100)}")
+        if n < 200_000 and len(w) > 2 and w[-1] in _ACCENTED:
+            stems.add(w[:-1])
+        if n == LEXICON_WORDS - 1:
+            top = {k: len(v) for k, v in groups.items()}
+    data = {
+        "groups": {
+            k: zlib.compress(("\n" + "\n".join(v) + "\n").encode("utf-8"), 9)
+            for k, v in sorted(groups.items())
+        },
+        "top": top,
+        "stems": "\n".join(sorted(stems)),
+    }
+    return pickle.dumps(data, protocol=4)
 
 
 _LWORD = re.compile(r"[A-Za-z]*\Z")
@@ -189,13 +276,7 @@ def accent_stems() -> frozenset[str]:
     Why: one U+FFFD can hide a letter and the punctuation after it only when such a
     word ends there; checking a small set first spares every other site the work.
     """
-    stems = set()
-    for n, w in enumerate(iter_wordlist("en", wordlist="best")):
-        if n >= 200_000:
-            break
-        if len(w) > 2 and w[-1] in _ACCENTED:
-            stems.add(w[:-1])
-    return frozenset(stems)
+    return frozenset(_lexicon()["stems"].split("\n"))
 
 
 def ends_accented_word(left: str) -> bool:
@@ -203,15 +284,13 @@ def ends_accented_word(left: str) -> bool:
     return bool(lw) and lw in accent_stems()
 
 
-@lru_cache(maxsize=1)
-def _by_prefix() -> dict[str, list[str]]:
-    index: dict[str, list[str]] = {}
-    for n, w in enumerate(iter_wordlist("en", wordlist="best")):
-        if n >= 100_000:
-            break
-        if w.isalpha() and len(w) >= 4:
-            index.setdefault(w[:2], []).append(w)
-    return index
+@lru_cache(maxsize=2_000)
+def _by_prefix(key: str) -> list[str]:
+    """The frequent words (among the first LEXICON_WORDS) of four letters or more starting with `key`."""
+    n = _lexicon()["top"].get(key, 0)
+    lines = _group(key).split("\n", n + 1)[1 : n + 1]
+    words = (line.split("\t", 1)[0] for line in lines)
+    return [w for w in words if w.isalpha() and len(w) >= 4]
 
 
 @lru_cache(maxsize=20_000)
@@ -224,7 +303,7 @@ def elided_word(lw: str, rw: str) -> bool:
     if len(lw) < 3 or len(rw) < 2:
         return False
     lo = len(lw) + len(rw) + 1
-    for w in _by_prefix().get(lw[:2], ()) if len(lw) >= 2 else ():
+    for w in _by_prefix(lw[:2]) if len(lw) >= 2 else ():
         if lo <= len(w) <= lo + 2 and w.startswith(lw) and w.endswith(rw):
             return True
     return False
