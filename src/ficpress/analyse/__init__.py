@@ -481,11 +481,16 @@ def _learn_vocatives(text: str, speech: list, atts: list[sp.Attribution], chars:
             continue
         if src_i == best:
             continue
-        if word[0].islower() and (n < 3 or lw not in sp.VOCATIVE_WORDS):
+        # a term of address said to one person only: three uses, or two with no other addressee
+        if word[0].islower() and (n < 2 or n < 3 and n != total or lw not in sp.VOCATIVE_WORDS):
             continue
+        # "the Watcher" in the narration and "You're wrong Watcher." in a line: a title used as a name
+        # (every use for the same person: a title is easily given to the wrong one)
+        title = bool(re.search(rf"\b(?<![.!?]\s)the {re.escape(word)}\b", text)) and n >= 2 and n == total
         if (
             src_i is None
             and word[0].isupper()
+            and not title
             and not any(ch.is_diminutive(word, p) for p in {m.parts[0] for m in target.mentions if m.parts})
         ):
             continue  # a capitalised word that names nobody joins only as a short form of their name
@@ -493,6 +498,8 @@ def _learn_vocatives(text: str, speech: list, atts: list[sp.Attribution], chars:
             src = chars[src_i]
             if not src.mentions:
                 continue
+            if src.gender is None and src.person_score < 2 and n != total:
+                continue  # a title ("Watcher") joins a person only when every use points at them
             # never fold one established person into another
             if len(src.mentions) * 2 > len(target.mentions) or src.person_score > 8 + len(src.mentions):
                 continue

@@ -108,6 +108,8 @@ _NOT_BEFORE_VOCATIVE = {
     "without",
     "after",
 }
+# capitalised words that close a line without naming anyone addressed
+_NOT_NAMES = {"i", "ok", "okay", "tv", "god", "gods", "christmas", "english", "french", "monday", "sunday"}
 VOCATIVE_WORDS = {
     "pet",
     "love",
@@ -409,8 +411,28 @@ def find_vocatives(
                 r"\s*[,?!.\"\u201d]", tail
             ):
                 out.append((s, e, word, None))
-    # a known name closing the line after a greeting or a term of address: "Sure thing Nibblet."
+    # a term of address closing the line with no comma before it, as fan fiction writes them:
+    # "You're wrong Watcher.", "Shut it whelp.", "Unlike you whelp- I ..."
     seen = {v[0] for v in out}
+    for m in re.finditer(
+        r"(?:\b([a-z][a-z'\u2019]*) ([A-Z][a-z]+|[a-z]+)(?=[.?!\u2026]*\s*$))|(?:\byou ([a-z]+)(?=[-\u2014,!.?]))",
+        inner,
+    ):
+        prev, word = (m.group(1), m.group(2)) if m.group(2) else ("you", m.group(3))
+        s = q_start + (m.start(2) if m.group(2) else m.start(3))
+        e = s + len(word)
+        if s in seen or prev in _NOT_BEFORE_VOCATIVE or prev in _VOC_LEAD:
+            continue
+        if word[0].islower() and word not in VOCATIVE_WORDS:
+            continue
+        known = [r for r in res.at(s, e) if r.kind != "pronoun"]
+        if word[0].isupper() and (
+            any(res.people[r.char] for r in known) or word.lower() in _VOC_LEAD or word.lower() in _NOT_NAMES
+        ):
+            continue  # a known person's name closing the line is handled below
+        out.append((s, e, word, None))
+        seen.add(s)
+    # a known name closing the line after a greeting or a term of address: "Sure thing Nibblet."
     inside = res.at(q_start, q_end)
     for prev_r, r in zip(inside, inside[1:], strict=False):
         # two terms of address in a row: "Listen to Red Li’l Bit, unless ..."
