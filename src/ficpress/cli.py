@@ -1,13 +1,41 @@
-"""The `ficpress` command: one thin module per subcommand under `ficpress.commands`."""
+"""The `ficpress` command: one thin module per subcommand under `ficpress.commands`.
+
+Subcommand modules are imported only when their command runs (or when help lists
+them): a conversion should not pay for the modules of `inspect` or `analyse`.
+"""
 
 from __future__ import annotations
 
-import typer
+import importlib
+from typing import Any
 
-from ficpress.commands import analyse, convert, inspect, restore
+import typer
+from typer.core import TyperGroup
+
 from ficpress.commands._common import state
 
+# name -> module under ficpress.commands exposing `command`
+COMMANDS = ("convert", "inspect", "restore", "analyse")
+
+
+class _LazyGroup(TyperGroup):
+    """A group whose subcommands are built from their modules on first use."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        cmd = self.commands.get(cmd_name)
+        if cmd is None and cmd_name in COMMANDS:
+            module = importlib.import_module(f"ficpress.commands.{cmd_name}")
+            sub = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+            sub.command(cmd_name)(module.command)
+            cmd = self.commands[cmd_name] = typer.main.get_command(sub)
+        return cmd
+
+
 app = typer.Typer(
+    cls=_LazyGroup,
     no_args_is_help=True,
     add_completion=False,
     help="Mend, structure, understand and publish fan fiction.",
@@ -20,12 +48,6 @@ def _root(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show details and tracebacks."),
 ) -> None:
     state.verbose = verbose
-
-
-app.command("convert")(convert.command)
-app.command("inspect")(inspect.command)
-app.command("restore")(restore.command)
-app.command("analyse")(analyse.command)
 
 
 def main() -> None:

@@ -15,8 +15,6 @@ import traceback
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ficpress import pipeline, publish
 from ficpress.commands._common import EXIT_INPUT, EXIT_INTERNAL, reports_errors, state
@@ -81,6 +79,10 @@ def command(
     if len(inputs) == 1:
         _convert_one(inputs[0], output, stems[0], fmts, typography, notes, protect)
         return
+    # rich is only needed for the progress bar of a batch: a single conversion does not load it
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     failures = 0
     internal = False
     err = Console(stderr=True)

@@ -308,7 +308,10 @@ def _clipped(work: Work) -> Work:
             return 0
 
     def fix(obj: Any) -> Any:
-        a, b = cl(obj.start), cl(obj.end)
+        a, b = obj.start, obj.end
+        if type(a) is int and type(b) is int and 0 <= a <= b <= n:
+            return obj  # already inside: the common case, and a copy would cost most of the build
+        a, b = cl(a), cl(b)
         return dataclasses.replace(obj, start=a, end=max(a, b))
 
     chapters = []
