@@ -271,6 +271,21 @@ _SAY = {
 }
 
 
+STRAIGHT_BY_CONTEXT = True
+
+
+def _straight_side(toks: list[str], i: int) -> str | None:
+    """Which way a straight quotation mark faces where its place says so (opening a sentence, after
+    a colon), else None.
+
+    Why: marks are paired by toggling, and one unbalanced mark (a letter's signature, a quotation
+    left open at a paragraph's end) would turn every later mark of the excerpt the wrong way."""
+    prev = toks[i - 1] if i > 0 else ""
+    if i == 0 or prev == ":":
+        return "open"
+    return None
+
+
 def _detok(
     sentences: list[list[str]], breaks: set[int] | None = None
 ) -> tuple[str, list[tuple[int, int]], list[list[int]], list[tuple[int, int]]]:
@@ -311,7 +326,11 @@ def _detok(
             if first in q_marks:
                 q_open = False  # a new paragraph of speech: the last one may have run on unclosed
         idxs = []
-        for t in toks:
+        for ti, t in enumerate(toks):
+            if t in q_marks and STRAIGHT_BY_CONTEXT:
+                side = _straight_side(toks, ti)
+                if side is not None:
+                    q_open = side == "close"  # the toggle below then lands on the side the context says
             sep = " "
             if (
                 attach_next
