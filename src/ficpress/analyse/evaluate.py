@@ -201,7 +201,10 @@ _CLOSERS = {"\u201d", "\u2019"}
 
 
 JOIN_AFTER_TAG = True
-BEAT_MAX = 5
+# Longest beat ('"Yes. You too?" Tommy nodded.') after which the next quotation stays in the same
+# paragraph. 0: a beat never joins: against the published paragraphs of the 8 LitBank books that
+# Standard Ebooks holds, break F1 is 0.821 with 0, 0.817 with 3, 0.815 with 5, 0.806 with 8.
+BEAT_MAX = 0
 _CLOSE_TOKENS = {"\u201d", "\u2019"}
 
 
