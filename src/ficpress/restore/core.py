@@ -206,7 +206,8 @@ def rank(
         dist = {c: p for c, p in dist.items() if c in "\u2018\u2019"}
     if sum(p for c, p in dist.items() if c[0].isalpha()) > 0.002:
         dist = letter_evidence(dist, left, right)
-    dist = apostrophe_evidence(dist, left, right, state)
+    # measured: `?` documents lose more than they gain from the trailing-off ellipsis
+    dist = apostrophe_evidence(dist, left, right, state, trailing=site.channel != "question")
     return _normalise(dist)
 
 

@@ -211,7 +211,9 @@ def letter_evidence(dist: dict[str, float], left: str, right: str) -> dict[str, 
     return out
 
 
-def apostrophe_evidence(dist: dict[str, float], left: str, right: str, state: str) -> dict[str, float]:
+def apostrophe_evidence(
+    dist: dict[str, float], left: str, right: str, state: str, trailing: bool = True
+) -> dict[str, float]:
     """Elisions take ’ at a word start; a ’ ending a word needs a reason when no ‘ is open.
 
     Why: `’em`, `’tis`, `’90s` look like opening quotes to character contexts, and a
@@ -223,6 +225,15 @@ def apostrophe_evidence(dist: dict[str, float], left: str, right: str, state: st
     l1 = left[-1:]
     rw = _rword(right)
     out = dist
+    if trailing and l1 in _STOPS and state in ("0", "d") and right[:1] in (" ", "\x1a"):
+        # after a stop, ’ can only close a single quote, and none is open: what else follows a
+        # stop and is no quote is the ellipsis of a sentence trailing off (`now.…”`)
+        out = dict(dist)
+        moved = out["\u2019"] * (1.0 - STRAY_APOSTROPHE)
+        out["\u2019"] -= moved
+        if l1 == ".":
+            out["\u2026"] = out.get("\u2026", 0.0) + moved * ELLIPSIS_SHARE
+        return out
     if rw and not l1.isalnum():
         low = rw.lower()
         if low in ELISIONS and not (low in ("im", "er", "un", "ere", "n") and rw[0].isupper()):
@@ -260,10 +271,18 @@ def apostrophe_evidence(dist: dict[str, float], left: str, right: str, state: st
         low = lw.lower()
         if not (low.endswith(("s", "in")) or low in END_ELISIONS):
             out = dict(dist)
-            out["\u2019"] = out["\u2019"] * WORD_END_APOSTROPHE
+            moved = out["\u2019"] * (1.0 - WORD_END_APOSTROPHE)
+            out["\u2019"] -= moved
+            if (
+                trailing and len(lw) > 1 and right[:1] in (" ", "\x1a")
+            ):  # a sentence trailing off (`Yes… Yes…`)
+                out["\u2026"] = out.get("\u2026", 0.0) + moved * ELLIPSIS_SHARE
     return out
 
 
+STRAY_APOSTROPHE = 0.05  # ’ after a stop with no ‘ open: a closing mark with nothing to close
+ELLIPSIS_SHARE = 1.0  # of the mass a stray ’ loses, what goes to a trailing-off ellipsis
+_STOPS = frozenset(".!?,;:")
 WORD_END_APOSTROPHE = 0.25  # ’ after an ordinary word with no ‘ open: usually a lost … or —
 
 _ACCENTED = frozenset("éèêëàâäáãåïîíìôöóòõüûúùçñæœÿ")
