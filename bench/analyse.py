@@ -13,6 +13,10 @@ they are guessed (a quotation mark opening a sentence, narration after a closed 
 (tests/fixtures/analysis). Then tokens per second and peak memory on one core for the
 sample, the longest Standard Ebooks novel in the corpus and a 500,000-word work.
 
+Speakers come from ordered sieves and a learned ranker trained on LitBank itself
+(bench/train_speaker_ranker.py): the LitBank speaker figure to quote is the ranker's with the
+books held out (5 folds by book), printed beside the sieves alone and the in-sample figure.
+
 Peer: BookNLP (Bamman et al.) cannot run here (it downloads its models at first run), so
 its published figures are printed beside ours, with the corpus each was measured on.
 """

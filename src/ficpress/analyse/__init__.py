@@ -3,7 +3,10 @@
 Public API: `analyse(work) -> dict` (also stored on `work.analysis`).
 
 The people half (quotations, characters and their aliases, speakers and
-addressees) is computed here from the restored text and structure's paragraphs;
+addressees) is computed here from the restored text and structure's paragraphs:
+ordered sieves decide each line's speaker, then a small learned ranker
+(`ranker.py`, weights trained on LitBank and shipped as JSON) may overturn the
+weakly decided ones;
 the story half (scenes, POV, network, arc, counts) is merged in from
 `ficpress.analyse.story` when it is present.
 """
