@@ -82,7 +82,9 @@ class Item:
 
     kinds: paragraph, verse, scene_break, note, letter, message, subheading, front_matter.
     `stanzas` groups lines: a paragraph is one stanza of one line; verse keeps its
-    stanzas; a note or letter has one stanza per paragraph.
+    stanzas; a note or letter has one stanza per paragraph. `parts` names the role of
+    each stanza of a letter or message ("salutation", "valediction", "signature",
+    "postscript", "" for the body), so every format can set them apart.
     """
 
     kind: str
@@ -91,6 +93,7 @@ class Item:
     glyph: str = ""
     classes: list[str] = field(default_factory=list)
     chapter: int | None = None  # index into Document.chapters
+    parts: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -209,6 +212,7 @@ def build(work: Work, *, notes: str = "show", review: bool = False) -> Document:
         for i, c in enumerate(chapters)
     ]
     inliner = _Inliner(work, review=review)
+    single = _single_newline(meta.raw)
     front: list[Item] = []
     end_notes: list[EndNote] = []
     blocks = sorted(work.blocks, key=lambda b: (b.start, b.end))
@@ -226,7 +230,7 @@ def build(work: Work, *, notes: str = "show", review: bool = False) -> Document:
             continue
         if block.kind == "front_matter" and _duplicates_meta(block, text[block.start : block.end], work):
             continue
-        item = _item(block, inliner, text)
+        item = _item(block, inliner, text, single)
         if item is None:
             continue
         item.chapter = ci
@@ -383,9 +387,17 @@ def _duplicates_meta(block: Block, line: str, work: Work) -> bool:
     return len(n) > 8 and n in known
 
 
-def _item(block: Block, inliner: _Inliner, text: str) -> Item | None:
+def _single_newline(raw: Any) -> bool:
+    """True when the text sets one paragraph per line (the structure stage's measured habit)."""
+    st = raw.get("structure") if isinstance(raw, dict) else None
+    return isinstance(st, dict) and st.get("paragraph_habit") == "single-newline"
+
+
+def _item(block: Block, inliner: _Inliner, text: str, single: bool = False) -> Item | None:
     kind = block.kind
     s, e = block.start, block.end
+    if kind in ("letter", "message"):
+        return _written(block, inliner, text, single)
     if kind == "scene_break":
         glyph = block.attrs.get("glyph")
         if glyph is None:
@@ -426,6 +438,103 @@ def _item(block: Block, inliner: _Inliner, text: str) -> Item | None:
     if kind in ("letter", "message", "front_matter"):
         return Item(kind, stanzas=stanzas, classes=classes)
     return Item("paragraph", stanzas=stanzas, classes=classes)
+
+
+def _written(block: Block, inliner: _Inliner, text: str, single: bool) -> Item | None:
+    """A letter or message: one paragraph per line where the text sets one paragraph per line.
+
+    A letter's lines are its paragraphs in single-newline text (Standard Ebooks, most
+    fan fiction), so they are never run together with line breaks; in blank-line text
+    its paragraphs are split at blank lines as any other block's.
+    """
+    ranges = _verse_lines(block, text) if block.attrs.get("lines") else [(block.start, block.end)]
+    soft = bool(block.attrs.get("soft_breaks"))
+    paras: list[list[tuple[int, int]]] = []
+    if single:
+        paras = [[r] for a, b in ranges for r in _split(text, a, b, "\n")]
+    else:
+        prev_end: int | None = None
+        for a, b in ranges:
+            for k, (ps, pe) in enumerate(_split(text, a, b, "\n\n")):
+                if k > 0 or prev_end is None or text.count("\n", prev_end, ps) >= 2:
+                    paras.append([])
+                paras[-1].extend([(ps, pe)] if soft else _split(text, ps, pe, "\n"))
+                prev_end = pe
+    stanzas: list[list[Line]] = []
+    for para in paras:
+        if soft and not single:
+            lines = [ln] if (ln := inliner.line(para[0][0], para[-1][1], soft=True)) else []
+        else:
+            lines = [ln for ls, le in para if (ln := inliner.line(ls, le))]
+        if lines:
+            stanzas.append(lines)
+    if not stanzas:
+        return None
+    attrs = block.attrs
+    parts = _parts([[plain(ln) for ln in st] for st in stanzas], attrs)
+    return Item(
+        block.kind, stanzas=stanzas, classes=inliner.block_classes(block.start, block.end), parts=parts
+    )
+
+
+_QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb \t"
+_SALUTATION = re.compile(
+    r"^(?:(?:my\s+)?(?:very\s+)?(?:dear(?:est)?|darling|beloved)\b|to\b|hi\b|hey\b|hello\b|greetings\b|sir\b"
+    r"|madam\b|gentlemen\b)",
+    re.I,
+)
+_POSTSCRIPT = re.compile(r"^(?:p\.?\s*)+s\b", re.I)
+_NAME_WORD = re.compile(r"^[\-\u2013\u2014~]*[A-Z][\w'\u2019.\-]*,?$|^[A-Z]\.$")
+
+
+def _parts(paras: list[list[str]], attrs: dict[str, Any]) -> list[str]:
+    """The role of each paragraph of a letter: salutation, body, valediction, signature, postscript.
+
+    Read from the words themselves (the structure stage says who wrote to whom, not
+    which line says so), and only where a line is short and shaped like its role:
+    a doubtful line stays body, which is how it was set before.
+    """
+    n = len(paras)
+    parts = [""] * n
+    if attrs.get("form") == "diary":
+        return parts
+    texts = [" ".join(" ".join(p).split()).strip(_QUOTES) for p in paras]
+    sender = " ".join(str(attrs.get("sender") or "").split()).casefold()
+    recipient = " ".join(str(attrs.get("recipient") or "").split()).casefold()
+    first = 0
+    # the salutation, after at most two place and date lines ("Gracechurch-street, Sept. 6.")
+    for i in range(min(3, n - 1)):
+        t = texts[i]
+        if len(paras[i]) != 1 or not 0 < len(t.split()) <= 10 or t[-1:] in "!?":
+            break
+        if t[-1:] != "." and (
+            t[-1:] in ",:\u2014-" or _SALUTATION.match(t) or (recipient and recipient in t.casefold())
+        ):
+            parts[:i] = ["dateline"] * i
+            parts[i], first = "salutation", i + 1
+            break
+    k = n - 1
+    while k > first and _POSTSCRIPT.match(texts[k]):
+        parts[k] = "postscript"
+        k -= 1
+    end = k
+    while k > first and k >= end - 2:  # a closing takes three lines at most ("Believe me, / Your ..., / C.")
+        t = texts[k]
+        words = t.split()
+        if not words or len(words) > 8 or t[-1:] in "!?":
+            break
+        if t.endswith(","):
+            parts[k] = "valediction"
+        elif sender and sender in t.casefold() or len(words) <= 5 and all(_NAME_WORD.match(w) for w in words):
+            parts[k] = "signature"
+        else:
+            break
+        k -= 1
+    # a lone capitalised last line without a valediction above it is as likely body ("Soon.")
+    signed = sender and sender in texts[end].casefold() or texts[end][:1] in ("-", "\u2013", "\u2014", "~")
+    if "valediction" not in parts and parts[end] == "signature" and not signed:
+        parts[end] = ""
+    return parts
 
 
 def _verse_lines(block: Block, text: str) -> list[tuple[int, int]]:

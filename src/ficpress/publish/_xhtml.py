@@ -75,6 +75,22 @@ def _paras(item: Item, classes: list[str] | None = None, epub: bool = False) -> 
     return "\n".join(out)
 
 
+def _written(it: Item, epub: bool) -> str:
+    """A letter's paragraphs, each marked with its part (salutation, signature, ...) for the style sheet."""
+    out = []
+    for i, stanza in enumerate(it.stanzas):
+        c = []
+        part = it.parts[i] if i < len(it.parts) else ""
+        if part:
+            c.append(part)
+        if i == 0 and "after-break" in it.classes:
+            c.append("after-break")
+        if "flashback" in it.classes:
+            c.append("flashback")
+        out.append(f"<p{_cls(c)}>" + "<br/>".join(inline(line, epub) for line in stanza) + "</p>")
+    return "\n".join(out)
+
+
 def item(it: Item, *, epub: bool) -> str:
     """One reading item as XHTML; `epub` picks the EPUB spelling of notes."""
     if it.kind == "scene_break":
@@ -89,9 +105,9 @@ def item(it: Item, *, epub: bool) -> str:
     if it.kind == "note":
         return note(it, epub=epub)
     if it.kind == "letter":
-        return f'<blockquote class="letter">\n{_paras(it, epub=epub)}\n</blockquote>'
+        return f'<blockquote class="letter">\n{_written(it, epub)}\n</blockquote>'
     if it.kind == "message":
-        return f'<div class="message">\n{_paras(it, epub=epub)}\n</div>'
+        return f'<div class="message">\n{_written(it, epub)}\n</div>'
     if it.kind == "subheading":
         return "<h3>" + " ".join(inline(line, epub) for stanza in it.stanzas for line in stanza) + "</h3>"
     if it.kind == "front_matter":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ficpress.model import Work
 from ficpress.publish._doc import Document, Inline, Item, Line, build, clean, meta_rows
 
+_CLOSING_INDENT = {"valediction": " " * 16, "signature": " " * 16}
 _MARK = {"emphasis": "*", "thought": "*", "telepathy": ":", "strong": "**", "underline": "_"}
 
 
@@ -53,7 +54,11 @@ def _item(it: Item) -> str:
     if it.kind == "note":
         return _note(it, it.label)
     if it.kind in ("letter", "message"):
-        return "\n\n".join("\n".join("  " + _inline(ln) for ln in st) for st in it.stanzas)
+        # a letter is indented; its valediction and signature stand further right, as on paper
+        return "\n\n".join(
+            "\n".join(_CLOSING_INDENT.get(part, "  ") + _inline(ln) for ln in st)
+            for st, part in zip(it.stanzas, it.parts or [""] * len(it.stanzas), strict=False)
+        )
     return "\n\n".join("\n".join(_inline(ln) for ln in st) for st in it.stanzas)
 
 
