@@ -685,6 +685,11 @@ class _Inliner:
                 continue  # carried by the block's class
             spans.append((a, b, order, kind, attrs))
         hidden = self._hidden(s, e)
+        if not spans and not hidden:  # plain prose, most lines: one string, as the general path gives
+            seg = clean(t[s:e])
+            if soft:
+                seg = _SOFT_BREAK.sub(" ", seg)
+            return [seg] if seg else []
         points = {s, e}
         for a, b, *_ in spans:
             points.update((a, b))
