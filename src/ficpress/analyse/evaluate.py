@@ -594,6 +594,8 @@ _LABEL_STOP = {
     "for",
 }
 _FIRST_PERSON = {"i", "me", "my", "myself", "mine"}
+_PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
+_HONORIFIC_WORDS = {"mr", "mrs", "miss", "ms", "dr", "sir", "lady", "lord", "madam", "madame", "master"}
 
 
 def _label_entity(label: str | None, ents, ent_text) -> int | None:
@@ -617,6 +619,20 @@ def _label_entity(label: str | None, ents, ent_text) -> int | None:
         best = max(firsts, key=lambda e: firsts[e], default=None)
         return best if best is not None and firsts[best] >= 3 else None
     words = [w for w in full.split() if w not in _LABEL_STOP] or full.split()
+    # a label whose name words appear nowhere ("Mrs_Markham" for a mother only ever called "my mother")
+    # would otherwise go to whoever shares its honorific ("Mrs. Graham"): its own number decides when
+    # that entity is a person (referred to as he or she)
+    named = [w for w in words if w.rstrip(".") not in _HONORIFIC_WORDS]
+    if (
+        named
+        and num.isdigit()
+        and int(num) in norm_texts
+        and any(t in _PERSON_PRONOUNS for t in norm_texts[int(num)])
+        and not any(
+            re.search(rf"\b{re.escape(w)}", t) for lt in norm_texts.values() for t in lt for w in named
+        )
+    ):
+        return int(num)
     pat_full = re.compile(rf"\b{re.escape(full)}\b")
     pats = [re.compile(rf"\b{re.escape(w)}\b") for w in words]
     best, best_score = None, 0.0
