@@ -73,8 +73,8 @@ def _record(obj: Any) -> dict[str, Any]:
         names = _FIELDS[type(obj)] = tuple(f.name for f in dataclasses.fields(obj))
     d = getattr(obj, "__dict__", None)
     if d is not None and len(d) == len(names):
-        # the dataclass __init__ set exactly its fields, in field order: the same mapping, uncopied
-        return d  # type: ignore[no-any-return]
+        # the dataclass __init__ set exactly its fields, in field order: the same mapping, copied in C
+        return dict(d)
     return {n: getattr(obj, n) for n in names}
 
 
