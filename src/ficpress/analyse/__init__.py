@@ -191,7 +191,7 @@ _TAG_VERBS = "|".join(
 )
 _DET = r"(?:the|a|an|one of the|his|her|my|our|their|your)"
 _UNNAMED = re.compile(
-    r"[,!?\u2014\u2026-][\"\u201d\u2019']\s+(?:(?:"
+    r"[,.!?\u2014\u2026-][\"\u201d\u2019']\s+(?:(?:"
     + _TAG_VERBS
     + r")\s+("
     + _DET
@@ -205,10 +205,16 @@ _UNNAMED = re.compile(
 _PERSON_NOUNS = (
     "man|woman|boy|girl|lady|gentleman|doctor|nurse|mother|father|uncle|aunt|sister|brother|wife|husband|"
     "servant|maid|master|mistress|captain|officer|clerk|stranger|child|visitor|guide|landlady|landlord|king|"
-    "queen|prince|princess|soldier|driver|waiter|porter|priest|parson|colonel|major|judge|teacher|stranger"
+    "queen|prince|princess|soldier|driver|waiter|porter|priest|parson|colonel|major|judge|teacher|stranger|"
+    "youth|lad|fellow|urchin|footman|coachman|waggoner|keeper|gatekeeper|innkeeper|shopkeeper|farmer|sailor|"
+    "sergeant|corporal|private|lieutenant|general|governess|housekeeper|cook|butler|surgeon|physician|lawyer|"
+    "gentlewoman|matron|widow|girl|grandmother|grandfather|cousin|niece|nephew|son|daughter|host|hostess|"
+    "newcomer|traveller|traveler|passenger|peasant|beggar|boatman|fisherman|workman|labourer|laborer|"
+    "constable|policeman|inspector|detective|guard|sentry|jailer|gaoler|warder|clergyman|minister|curate|"
+    "vicar|bishop|monk|nun|friar|abbot|magistrate|merchant|pedlar|peddler|tailor|smith|miller|baker"
 )
 _PERSON_SUBJECT = re.compile(
-    r"\b((?:The|His|Her|My|Their|Our)\s+(?:(?:old|young|little|elderly|poor|good|other|tall|fat|thin)\s+)?"
+    r"\b((?:The|His|Her|My|Their|Our|A|An)\s+(?:[a-z]+(?:-[a-z]+)?,?\s+){0,2}?"
     r"(?:" + _PERSON_NOUNS + r"))\s+([a-z]+)\b"
 )
 _PHRASE_STOP = {
@@ -283,7 +289,11 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
             continue
         if words[-1][0].isupper() and any(words[-1] in (c.name, *c.aliases) for c in chars):
             continue  # "said the Slayer": a title the story already gives to someone
-        found[phrase.lower()].append((m.start(g), m.start(g) + len(phrase)))
+        key = phrase.lower()
+        if key.startswith(("a ", "an ")):
+            # "said a man" twice is two men: each indefinite speaker is someone new
+            key = f"{key}#{m.start(g)}"
+        found[key].append((m.start(g), m.start(g) + len(phrase)))
     # "The doctor came forward.": an unnamed person acting as the subject, a referent for he and she
     for m in _PERSON_SUBJECT.finditer(text):
         if idx.in_quote(m.start()) >= 0:
@@ -294,12 +304,14 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
         verb = m.group(2)
         if not (verb.endswith("ed") or verb in ch._SUBJECT_VERBS or verb in sp.SPEECH_VERBS):
             continue
-        phrase = m.group(1).lower()
+        phrase = re.sub(r"[,\s]+", " ", m.group(1).lower())
         if any(phrase == c.name.lower() or phrase in c.aliases for c in chars):
             continue
-        found[phrase].append((m.start(1), m.end(1)))
+        key = f"{phrase}#{m.start(1)}" if phrase.startswith(("a ", "an ")) else phrase
+        found[key].append((m.start(1), m.end(1)))
     out = []
-    for phrase, spans in found.items():
+    for key, spans in found.items():
+        phrase = key.partition("#")[0]
         c = ch.Character(name=phrase)
         head = phrase.split()[-1]
         c.gender = _NOUN_GENDER.get(head) or ch.EPITHETS.get(head)
