@@ -67,6 +67,7 @@ def people(
     ch.person_scores(chars, text)
     ch.assign_gender(chars, text, idx)
     chars = _keep_people(chars, text)
+    chars.extend(_tagged_names(text, chars, idx))
     chars.extend(_unnamed_speakers(text, chars, idx))
     narrator = _narrator(text, idx)
     if narrator is not None:
@@ -267,6 +268,45 @@ _NOUN_GENDER = {
     "queen": "female",
     "child": None,
 }
+
+
+_TAG_NAME = re.compile(
+    r"[,.!?\u2014\u2026-][\"\u201d\u2019']\s+(?:(?:"
+    + _TAG_VERBS
+    + r")\s+([A-Z][a-z]+)\b(?![ .]*[A-Z])|([A-Z][a-z]+)\s+(?:"
+    + _TAG_VERBS
+    + r")\b)"
+)
+
+
+def _tagged_names(text: str, chars: list[ch.Character], idx: ch.TextIndex) -> list[ch.Character]:
+    """'said Good', 'Pip replied': a capitalised word in a speech tag names a speaker, even one that
+    reads as a common word, so the name finder passed it over; every capitalised use of it in the
+    narration is then a mention."""
+    known = {m.start for c in chars for m in c.mentions}
+    names = {w for c in chars for w in (c.name, *c.aliases)}
+    hits: Counter[str] = Counter()
+    for m in _TAG_NAME.finditer(text):
+        g = 1 if m.group(1) else 2
+        word = m.group(g)
+        if m.start(g) in known or word in names or word.lower() in ch.STOP or word.lower() in ch.HONORIFICS:
+            continue
+        hits[word] += 1
+    out = []
+    for word in hits:
+        c = ch.Character(name=word)
+        for m in re.finditer(rf"\b{re.escape(word)}\b", text):
+            if idx.in_quote(m.start()) >= 0 or m.start() in known:
+                continue
+            pi = idx.paragraph_of(m.start())
+            initial = ch._is_initial(text, m.start(), idx.paragraphs[pi][0] if idx.paragraphs else 0)
+            c.mentions.append(ch.Mention(m.start(), m.end(), word, (word,), initial=initial))
+        if c.mentions:
+            c.person_score = 2
+            out.append(c)
+    if out:
+        ch.assign_gender(out, text, idx)
+    return out
 
 
 def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -> list[ch.Character]:
