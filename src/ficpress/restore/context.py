@@ -131,7 +131,7 @@ def keys(left: str, right: str) -> tuple[str, ...]:
     )
 
 
-_PAIR = re.compile(r"(\D)(\d+)")
+_PAIR = re.compile(r"(\D+)(\d+)")
 
 
 def encode_counts(counts: dict[str, int]) -> str:
@@ -183,6 +183,8 @@ def _level(table: dict[str, Any]) -> _Level:
     return _Level(table)
 
 
+PAIR_SMOOTHING = 2.0  # pseudo-count for pairs of damaged characters
+PAIR_MIN, PAIR_MAX = 0.05, 20.0
 STATE_SMOOTHING = 30.0  # pseudo-count of the state-free expectation in each state table
 
 
@@ -217,6 +219,8 @@ class ContextModel:
         cal = tables.get("calibration", {})
         self.calibration: dict[str, list[list[float]]] = cal if isinstance(cal, dict) else {"": cal}
         self._cal_x: dict[int, list[float]] = {}
+        self._pairs_raw = tables.get("pairs", {})
+        self._pairs: dict[str, float] | None = None
         self.first = _level(tables["levels"].get("f", {}))
         self.first0 = _level(tables["levels"].get("f0", {}))
 
@@ -249,13 +253,19 @@ class ContextModel:
         with1 = _smooth(self.state1_n.get(key1), {c: p / z for c, p in expect1.items()})
         return {c: min(50.0, max(0.02, p / max(base1.get(c, 0.0), 1e-6))) for c, p in with1.items()}
 
-    def calibrate(self, p: float, replacement: str = "") -> float:
+    def calibrate(self, p: float, replacement: str = "", group: str = "") -> float:
         """Map a raw posterior to the accuracy it had on books held out of fitting (cross-fitted).
 
         Maps are kept per kind of replacement (’, “, ”, —, …) where the evidence sufficed:
         a posterior of 0.995 means more for a dash between words than for a closing quote.
+        `group` names a map of its own (`pair`: two damaged characters decided together,
+        whose shares of the pair's posterior run overconfident).
         """
-        pts = self.calibration.get(calibration_group(replacement)) or self.calibration.get("")
+        pts = (
+            (group and self.calibration.get(group))
+            or self.calibration.get(calibration_group(replacement))
+            or self.calibration.get("")
+        )
         if not pts:
             return p
         xs = self._cal_x.get(id(pts))
@@ -268,6 +278,31 @@ class ContextModel:
             return pts[-1][1]
         (x0, y0), (x1, y1) = pts[k - 1], pts[k]
         return y0 + (y1 - y0) * (p - x0) / (x1 - x0) if x1 > x0 else y1
+
+    def coupling(self, a: str, b: str) -> float:
+        """How much likelier two damaged characters side by side are as the pair `ab` than apart.
+
+        Why: each position's context sees the other only as a mask, so `”—` (a line broken
+        by narration) and `—‘` score alike one by one; in books the first is far commoner.
+        """
+        pairs = self._pairs
+        if pairs is None:
+            counts = _decode(self._pairs_raw)
+            n = sum(counts.values()) or 1
+            first: dict[str, int] = {}
+            second: dict[str, int] = {}
+            for ab, k in counts.items():
+                first[ab[0]] = first.get(ab[0], 0) + k
+                second[ab[1]] = second.get(ab[1], 0) + k
+            pairs = {ab: k for ab, k in counts.items()}
+            pairs["\0n"] = n
+            self._first, self._second = first, second
+            self._pairs = pairs
+        n = pairs["\0n"]
+        expect = self._first.get(a, 0) * self._second.get(b, 0) / n
+        return min(
+            PAIR_MAX, max(PAIR_MIN, (pairs.get(a + b, 0) + PAIR_SMOOTHING) / (expect + PAIR_SMOOTHING))
+        )
 
     def question_ratio(self, view: str, i: int, right: str, key: str | None = None) -> float:
         """How much more likely a real `?` is here, given how the sentence began."""
@@ -367,6 +402,7 @@ def pack_tables(tables: dict[str, Any]) -> bytes:
             name: {key: encode_counts(c) for key, c in sorted(table.items())}
             for name, table in sorted(tables["levels"].items())
         },
+        "pairs": encode_counts(tables.get("pairs", {})),
         "calibration": tables.get("calibration", {}),
     }
     return zlib.compress(pickle.dumps(packed, protocol=4), 9)

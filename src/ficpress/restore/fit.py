@@ -97,6 +97,12 @@ def quote_states(clean: str, positions: list[int]) -> list[str]:
     return out
 
 
+# exactly two damaged characters side by side (what one pair site covers)
+_RUN2 = {
+    _NON_ASCII.pattern: re.compile(r"(?<![^\x00-\x7f])[^\x00-\x7f]{2}(?![^\x00-\x7f])"),
+    _NON_ASCII_OR_Q.pattern: re.compile(r"(?<![^\x00-\x7f?])[^\x00-\x7f?]{2}(?![^\x00-\x7f?])"),
+}
+
 _QUOTE_OR_NL = re.compile("[\\n\u201c\u201d\u2018\u2019]")
 
 
@@ -126,6 +132,10 @@ def count(texts: list[str], pattern: re.Pattern[str], prune: int, sentences: boo
                 kf, k0 = first_word_keys(v, i, right)
                 levels["f"][kf][t] += 1
                 levels["f0"][k0][t] += 1
+    pairs: Counter = Counter()
+    for clean in texts:
+        for m in _RUN2[pattern.pattern].finditer(clean):
+            pairs[m.group()] += 1
     out_levels = {}
     for name, table in levels.items():
         keep = {}
@@ -134,7 +144,7 @@ def count(texts: list[str], pattern: re.Pattern[str], prune: int, sentences: boo
                 continue
             keep[key] = dict(counts)
         out_levels[name] = keep
-    return {"prior": dict(prior), "levels": out_levels}
+    return {"prior": dict(prior), "levels": out_levels, "pairs": dict(pairs)}
 
 
 def write(tables: dict, path: Path) -> int:
@@ -171,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
 
 TABLES = {"fffd": _NON_ASCII, "question": _NON_ASCII_OR_Q}
 CALIBRATION_DAMAGE = {"fffd": ("fffd-cp1252", "fffd-ascii"), "question": ("question",)}
+CAL_MIN = 200  # outcomes a separate calibration map needs
 CAL_Z = 2.0  # standard errors below the measured accuracy: a confidence promises at least this much
 _EDGES = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.9995, 1.01)
 
@@ -185,6 +196,7 @@ def cross_fit(texts: list[str], prune: int, chars: int) -> dict[str, list[list[f
     from ficpress.restore import restore
     from ficpress.restore.channel import CORRUPTIONS
     from ficpress.restore.context import ContextModel, use
+    from ficpress.restore.core import PAIR_GROUP, PAIR_REASON
     from ficpress.restore.measure import score
 
     outcomes: dict[str, list[tuple[float, bool, str]]] = {name: [] for name in TABLES}
@@ -200,17 +212,20 @@ def cross_fit(texts: list[str], prune: int, chars: int) -> dict[str, list[list[f
                         damaged = CORRUPTIONS[dmg](part)
                         result = restore(Source(path="fold", text=damaged))
                         s = score(part, result.text, result.repairs, questions=dmg == "question")
-                        outcomes[name].extend(s.outcomes)
+                        for rep, (p, right, _r) in zip(result.repairs, s.outcomes, strict=True):
+                            group = PAIR_GROUP if rep.reason == PAIR_REASON else ""
+                            outcomes[name].append((p, right, group))
         finally:
             for name in TABLES:
                 use(name, None)
     out: dict[str, dict[str, list[list[float]]]] = {}
     for name, triples in outcomes.items():
         groups: dict[str, list[tuple[float, bool]]] = {"": []}
-        for p, right, _rep in triples:
-            groups[""].append((p, right))
-        # one common map: maps per kind of replacement were measured to calibrate worse
-        out[name] = {"": _isotonic(groups[""])}
+        for p, right, group in triples:
+            groups.setdefault(group, []).append((p, right))
+        # one common map: maps per kind of replacement were measured to calibrate worse; characters
+        # decided as a pair get their own, their shares of the pair's posterior run overconfident
+        out[name] = {g: _isotonic(pairs) for g, pairs in groups.items() if len(pairs) >= CAL_MIN or g == ""}
     return out
 
 

@@ -62,6 +62,11 @@ def _step(state: int, cand: str, closable: bool = True) -> tuple[tuple[int, floa
     return tuple(out)
 
 
+def step(state: int, cand: str) -> tuple[tuple[int, float], ...]:
+    """The quote states one candidate can leave behind, with the grammar's weight for each."""
+    return _step(state, cand, True)
+
+
 def _end_weight(state: int) -> float:
     w = 1.0
     if state & 1:
