@@ -181,3 +181,11 @@ def test_a_greeting_is_the_salutation_even_after_a_dated_line() -> None:
     got = [p.get("class") for p in ps]
     print("dated letter:", got)
     assert got == ["dateline", "salutation", None, "valediction", "signature"]
+
+
+def test_closings_written_as_prose_are_still_the_valediction() -> None:
+    """Standard Ebooks letters close with "Yours, etc." or "Your devoted John." on one line."""
+    for last in ("Yours, etc.", "Your devoted John.", "I am, dear Sir, etc. etc."):
+        lines = ["My dear Sir,", "I must trouble you once more for congratulations.", last]
+        ps = _chapter(_letter_work(lines, habit="single-newline")).findall(".//x:blockquote/x:p", X)
+        assert [p.get("class") for p in ps] == ["salutation", None, "valediction"], last

@@ -483,6 +483,12 @@ _SALUTATION = re.compile(
     r"|madam\b|gentlemen\b)",
     re.I,
 )
+_VALEDICTION = re.compile(
+    r"^(?:yours\b|your\s+(?:\w+\s+){0,3}(?:friend|servant|son|daughter|sister|brother|cousin|mother|father)?"
+    r"|(?:ever|always|affectionately|sincerely|faithfully|truly|respectfully|cordially)\b|i\s+am\b"
+    r"|i\s+remain\b|believe\s+me\b|(?:with\s+)?(?:all\s+my\s+)?love\b|best\s+wishes\b|regards\b)",
+    re.I,
+)
 _POSTSCRIPT = re.compile(r"^(?:p\.?\s*)+s\b", re.I)
 _NAME_WORD = re.compile(r"^[\-\u2013\u2014~]*[A-Z][\w'\u2019.\-]*,?$|^[A-Z]\.$")
 
@@ -535,6 +541,10 @@ def _parts(paras: list[list[str]], attrs: dict[str, Any]) -> list[str]:
             parts[k] = "valediction"
         elif sender and sender in t.casefold() or len(words) <= 5 and all(_NAME_WORD.match(w) for w in words):
             parts[k] = "signature"
+        elif len(words) <= 6 and _VALEDICTION.match(
+            t
+        ):  # "Yours, etc.", "Your devoted John.", "I am, dear Sir, etc."
+            parts[k] = "valediction"
         else:
             break
         k -= 1
