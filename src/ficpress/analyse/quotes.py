@@ -365,8 +365,8 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str:
             return "mention"  # known as "Tuppence.", the word "Service."
         if inner[:1].islower():
             return "mention"  # call "life."
-        if len(words) <= 4 and all(w[:1].isupper() for w in words if len(w) > 3) and len(words) > 1:
-            return "mention"  # a title: "Ingoldsby Legends."
+        if len(words) <= 8 and all(w[:1].isupper() for w in words if len(w) > 3) and len(words) > 1:
+            return "mention"  # a title: "Ingoldsby Legends.", the overture to "The Poet and the Peasant."
     if terminal and (starts_par or len(words) > 2):
         return "speech"
     if re.search(r"[.!?\u2026]\W*$", inner) and inner[:1].isupper():
