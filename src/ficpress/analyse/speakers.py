@@ -19,6 +19,7 @@ from ficpress.analyse.lexicon import SPEECH_VERBS
 
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'\u2019\-]*")
 _ADVERB = re.compile(r"^[a-z]+ly$")
+_TAG_ADJECTIVES = {"old", "young", "little", "poor", "big", "dear", "good", "the"}
 _SAME_SPEAKER_VERBS = {"added", "continued", "repeated", "persisted", "finished", "concluded", "resumed"}
 # Words that start an address but are not themselves names.
 _VOC_LEAD = {
@@ -298,8 +299,8 @@ def _tag_after(text: str, start: int, end: int, res: Resolver, qpos: int) -> tup
     verbish = toks[k][2].lower() in SPEECH_VERBS or (open_tag and toks[k][2].endswith("ed") and k == 0)
     if verbish:
         c, kind, _ = _subject_at(text, toks, k + 1, res, qpos)
-        if c is None and k + 1 < len(toks) and toks[k + 1][2].lower() == "the":
-            c, kind, _ = _subject_at(text, toks, k + 1, res, qpos)
+        if c is None and k + 2 < len(toks) and toks[k + 1][2].lower() in _TAG_ADJECTIVES:
+            c, kind, _ = _subject_at(text, toks, k + 2, res, qpos)  # "said old Cotter", "cried poor Jane"
         if c is not None:
             return c, kind
     # "Willow said", "she whispered", "the redhead said softly", "Buffy just sighed"
