@@ -212,3 +212,22 @@ def test_an_internal_error_in_a_batch_is_one_line_and_the_rest_convert(
     errors = [ln for ln in result.output.splitlines() if ln.startswith("ficpress: error")]
     assert len(errors) == 1 and str(story) in errors[0] and "second line" not in result.output
     assert [p.name for p in out.iterdir()] == ["other.txt"]
+
+
+def test_a_conversion_loads_only_what_it_uses(story: Path, tmp_path: Path) -> None:
+    """Start-up is most of a short conversion: converting one file to EPUB must not load the other
+    subcommands, rich (only a batch's progress bar needs it), pydantic, lxml or the analysis stage."""
+    code = (
+        "import sys; from ficpress.cli import main\n"
+        f"sys.argv = ['ficpress', 'convert', {str(story)!r}, '-o', {str(tmp_path / 'out')!r}, '--to', 'epub']\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = set(out.split())
+    unwanted = ["pydantic", "rich", "lxml", "ficpress.analyse", "ficpress.commands.inspect",
+                "ficpress.commands.analyse", "ficpress.publish.jsonout", "ficpress.publish.html"]  # fmt: skip
+    found = sorted(m for m in unwanted if m in loaded)
+    print(f"{len(loaded)} modules loaded; unwanted: {found}")
+    assert (tmp_path / "out" / "story.epub").exists()
+    assert found == []
