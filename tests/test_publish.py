@@ -545,3 +545,18 @@ def test_header_block_lines_are_shown_once_as_metadata() -> None:
     for line in (w.meta.summary.split()[-4:], w.meta.disclaimer.split()[-4:]):
         assert txt.count(" ".join(line)) == 1, line
     assert "-----" not in txt.replace("-" * len(w.meta.title), "")
+
+
+def test_book_identifier_is_the_rfc4122_name_based_uuid() -> None:
+    """The EPUB writer spells uuid5 itself (so a conversion need not load `uuid`); it must agree."""
+    import uuid
+
+    from ficpress.publish import epub
+
+    ns = uuid.UUID("6f6e3d0e-9a43-4a3c-8d5c-0f1c2a7e5b11")
+    for name in ["", "a", "Breaking alone\u2019s digest", "\U0001f600" * 40, "x" * 1000]:
+        assert epub.uuid5(ns.bytes, name) == str(uuid.uuid5(ns, name))
+    work = rich_work()
+    assert re.fullmatch(
+        r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", epub.identifier(work)
+    )

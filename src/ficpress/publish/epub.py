@@ -8,33 +8,46 @@ input give the same book.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import re
 import time
-import uuid
 import zipfile
+
+try:  # the built-in hashes: `hashlib` and `uuid` load OpenSSL and `platform`, a few ms of every conversion
+    from _sha1 import sha1
+    from _sha256 import sha256
+except ImportError:  # pragma: no cover - a Python built without them
+    from hashlib import sha1, sha256
 
 from ficpress.model import Work
 from ficpress.publish import _xhtml as X
 from ficpress.publish._doc import Document, build, clean, subjects
 from ficpress.publish._xhtml import txt as escape  # element content; no attribute takes free text
 
-_NS = uuid.UUID("6f6e3d0e-9a43-4a3c-8d5c-0f1c2a7e5b11")  # ficpress's namespace for book ids
+_NS = bytes.fromhex("6f6e3d0e9a434a3c8d5c0f1c2a7e5b11")  # ficpress's namespace for book ids (a UUID)
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 _W3CDTF = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
 def identifier(work: Work) -> str:
     """A stable id from the content: the same story converted twice is the same book."""
-    digest = hashlib.sha256()
+    digest = sha256()
     digest.update(work.meta.title.encode("utf-8", "surrogatepass"))
     digest.update(b"\0")
     digest.update("\0".join(work.meta.authors).encode("utf-8", "surrogatepass"))
     digest.update(b"\0")
     digest.update(work.text.encode("utf-8", "surrogatepass"))
-    return f"urn:uuid:{uuid.uuid5(_NS, digest.hexdigest())}"
+    return f"urn:uuid:{uuid5(_NS, digest.hexdigest())}"
+
+
+def uuid5(namespace: bytes, name: str) -> str:
+    """`str(uuid.uuid5(UUID(bytes=namespace), name))` (RFC 4122 name-based, SHA-1), spelled out."""
+    b = bytearray(sha1(namespace + name.encode("utf-8")).digest()[:16])
+    b[6] = (b[6] & 0x0F) | 0x50  # version 5
+    b[8] = (b[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = b.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def modified() -> str:
