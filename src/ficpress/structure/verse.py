@@ -20,7 +20,6 @@ chapters apart (a refrain comes back within its song).
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -381,6 +380,8 @@ def detect_grouped(
     width; there a group is verse only when its lines stop well short of it.
     Returns the stanzas and the indices of groups judged verse.
     """
+    import statistics  # only blank-line texts come here: single-newline ones need not load it
+
     multi = [g for g in groups if len(g) >= 2]
     inner = [lines[i].hi - lines[i].lo for g in multi for i in g[:-1]]
     hard_wrapped = (
