@@ -267,7 +267,57 @@ _NOUN_GENDER = {
     "king": "male",
     "queen": "female",
     "child": None,
+    **dict.fromkeys(
+        [
+            "parson",
+            "priest",
+            "monk",
+            "friar",
+            "abbot",
+            "bishop",
+            "vicar",
+            "curate",
+            "clergyman",
+            "king",
+            "prince",
+            "footman",
+            "butler",
+            "coachman",
+            "waggoner",
+            "landlord",
+            "nephew",
+            "grandfather",
+            "lad",
+            "youth",
+            "fellow",
+            "sailor",
+            "gentleman",
+            "squire",
+            "sir",
+        ],
+        "male",
+    ),
+    **dict.fromkeys(
+        [
+            "landlady",
+            "hostess",
+            "governess",
+            "housekeeper",
+            "maid",
+            "nun",
+            "widow",
+            "matron",
+            "niece",
+            "grandmother",
+            "mistress",
+            "princess",
+            "gentlewoman",
+            "lass",
+        ],
+        "female",
+    ),
 }
+_PERSON_NOUN_SET = frozenset(_PERSON_NOUNS.split("|")) | frozenset(_NOUN_GENDER)
 
 
 _TAG_NAME = re.compile(
@@ -319,6 +369,10 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
         for k, w in enumerate(words[1:], start=1):  # "the old man quietly" -> "the old man"
             if w in _PHRASE_STOP or w.endswith("ly") and k > 1:
                 words = words[:k]
+                break
+        for k, w in enumerate(words[1:], start=1):  # "the girl, her lips tense" -> "the girl"
+            if w.lower() in _PERSON_NOUN_SET:
+                words = words[: k + 1]
                 break
         if len(words) < 2:
             continue
@@ -377,6 +431,9 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
                 )
     for c in out:
         c.mentions.sort(key=lambda m: m.start)
+    unknown = [c for c in out if c.gender is None]
+    if unknown:
+        ch.assign_gender(unknown, text, idx)  # "the parson ... He": the pronouns that follow tell
     return out
 
 
