@@ -211,7 +211,13 @@ class Resolver:
         while i >= 0 and self.refs[i].start >= floor and len(cands) < 3:
             r = self.refs[i]
             i -= 1
-            if r.in_quote or self.genders[r.char] != gender or r.char == self.narrator:
+            g = self.genders[r.char]
+            if (
+                r.in_quote
+                or r.char == self.narrator
+                or g != gender
+                and not (g is None and self.people[r.char])
+            ):
                 continue
             if subj is None and r.initial and r.start > pos - 600:
                 subj = r.char
