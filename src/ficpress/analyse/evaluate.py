@@ -758,7 +758,18 @@ def score_litbank(
                 if iou > best_iou:
                     best, best_iou = eid, iou
             i += 1
-        return [best] if best is not None and best_iou >= 0.3 else []
+        if best is not None and best_iou >= 0.3:
+            return [best]
+        # LitBank's mentions are whole noun phrases ("the thin gentleman, who had previously insisted
+        # upon ..."): ours may be their head, starting where they start; the shortest such phrase
+        i = bisect.bisect_left(starts, s)
+        head = None
+        while i < len(ent_spans) and ent_spans[i][0] == s:
+            es, ee, eid = ent_spans[i]
+            if ee >= e and (head is None or ee < head[0]):
+                head = (ee, eid)
+            i += 1
+        return [head[1]] if head is not None else []
 
     char_ent: dict[str, int] = {}
     for cid, spans in ment_by_char.items():
