@@ -541,10 +541,8 @@ def _parts(paras: list[list[str]], attrs: dict[str, Any]) -> list[str]:
             parts[k] = "valediction"
         elif sender and sender in t.casefold() or len(words) <= 5 and all(_NAME_WORD.match(w) for w in words):
             parts[k] = "signature"
-        elif len(words) <= 6 and _VALEDICTION.match(
-            t
-        ):  # "Yours, etc.", "Your devoted John.", "I am, dear Sir, etc."
-            parts[k] = "valediction"
+        elif len(words) <= 6 and _VALEDICTION.match(t):
+            parts[k] = "valediction"  # "Yours, etc.", "Your devoted John.", "I am, dear Sir, etc."
         else:
             break
         k -= 1
