@@ -92,7 +92,8 @@ def first_word_keys(view: str, i: int, right: str) -> tuple[str, str]:
     last = _LAST_BOUNDARY.match(view, lo, i)
     m = _FIRST.match(view, last.end() if last else lo, i)
     fw = m.group(1).lower() if m else ""
-    r = (right[:1] or "\n").translate(_COARSE)
+    # with whether a letter comes before: a `?` right after a word is where the sentence decides
+    r = (right[:1] or "\n").translate(_COARSE) + ("a" if view[i - 1 : i].isalpha() else "p")
     return f"{fw}|{r}", r
 
 
