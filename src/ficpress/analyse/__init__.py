@@ -68,6 +68,7 @@ def people(
     ch.assign_gender(chars, text, idx)
     chars = _keep_people(chars, text)
     chars.extend(_tagged_names(text, chars, idx))
+    chars.extend(_kin_addressed(text, speech, chars))
     chars.extend(_unnamed_speakers(text, chars, idx))
     narrator = _narrator(text, idx)
     if narrator is not None:
@@ -327,6 +328,57 @@ _TAG_NAME = re.compile(
     + _TAG_VERBS
     + r")\b)"
 )
+
+
+_KIN = {
+    "papa": ("father", "male"),
+    "father": ("father", "male"),
+    "dad": ("father", "male"),
+    "daddy": ("father", "male"),
+    "pa": ("father", "male"),
+    "mamma": ("mother", "female"),
+    "mama": ("mother", "female"),
+    "mother": ("mother", "female"),
+    "mum": ("mother", "female"),
+    "mom": ("mother", "female"),
+    "mummy": ("mother", "female"),
+    "ma": ("mother", "female"),
+    "uncle": ("uncle", "male"),
+    "aunt": ("aunt", "female"),
+    "auntie": ("aunt", "female"),
+    "grandpa": ("grandfather", "male"),
+    "grandfather": ("grandfather", "male"),
+    "grandma": ("grandmother", "female"),
+    "granny": ("grandmother", "female"),
+    "grandmother": ("grandmother", "female"),
+}
+_KIN_VOC = re.compile(
+    r"(?:^|[,;.!?]\s+|\b(?:[Oo]h|[Dd]ear|[Mm]y dear)\s+)(" + "|".join(_KIN) + r")(?=\s*[,;.!?\u2014\u2026])",
+    re.I,
+)
+
+
+def _kin_addressed(text: str, speech: list, chars: list[ch.Character]) -> list[ch.Character]:
+    """'I can not agree with you, papa': a parent, aunt or uncle addressed by kinship, whom the
+    excerpt may never name, is someone who answers; one person per kinship in the story."""
+    known = {m.start for c in chars for m in c.mentions}
+    names = {c.name.lower() for c in chars} | {a.lower() for c in chars for a in c.aliases}
+    found: dict[str, ch.Character] = {}
+    for q in speech:
+        inner = text[q.content_start : q.content_end]
+        for m in _KIN_VOC.finditer(inner):
+            word = m.group(1)
+            s = q.content_start + m.start(1)
+            if s in known or word.lower() in names:
+                continue
+            kin, gender = _KIN[word.lower()]
+            c = found.get(kin)
+            if c is None:
+                c = found[kin] = ch.Character(name=word.lower())
+                c.gender = gender
+                c.person_score = 1
+            c.mentions.append(ch.Mention(s, s + len(word), word, (word,), kind="epithet", in_quote=True))
+    return list(found.values())
 
 
 def _tagged_names(text: str, chars: list[ch.Character], idx: ch.TextIndex) -> list[ch.Character]:
