@@ -68,8 +68,8 @@ def people(
     ch.assign_gender(chars, text, idx)
     chars = _keep_people(chars, text)
     chars.extend(_tagged_names(text, chars, idx))
-    chars.extend(_kin_addressed(text, speech, chars))
     chars.extend(_unnamed_speakers(text, chars, idx))
+    chars.extend(_kin_addressed(text, speech, chars))
     narrator = _narrator(text, idx)
     if narrator is not None:
         chars.append(narrator)
@@ -364,6 +364,13 @@ def _kin_addressed(text: str, speech: list, chars: list[ch.Character]) -> list[c
     known = {m.start for c in chars for m in c.mentions}
     names = {c.name.lower() for c in chars} | {a.lower() for c in chars for a in c.aliases}
     found: dict[str, ch.Character] = {}
+    for c in chars:  # "said my mother" in the narration: the one addressed as "mother" is her
+        w = c.name.split()
+        if len(w) == 2 and w[0] in ("my", "her", "his", "our", "their") and w[1] in _KIN and c.mentions:
+            kin = _KIN[w[1]][0]
+            if kin not in found or len(c.mentions) > len(found[kin].mentions):
+                found[kin] = c
+    new = set()
     for q in speech:
         inner = text[q.content_start : q.content_end]
         for m in _KIN_VOC.finditer(inner):
@@ -377,8 +384,11 @@ def _kin_addressed(text: str, speech: list, chars: list[ch.Character]) -> list[c
                 c = found[kin] = ch.Character(name=word.lower())
                 c.gender = gender
                 c.person_score = 1
+                new.add(kin)
             c.mentions.append(ch.Mention(s, s + len(word), word, (word,), kind="epithet", in_quote=True))
-    return list(found.values())
+    for c in found.values():
+        c.mentions.sort(key=lambda m: m.start)
+    return [found[k] for k in new]
 
 
 def _tagged_names(text: str, chars: list[ch.Character], idx: ch.TextIndex) -> list[ch.Character]:
