@@ -53,8 +53,9 @@ _MENTION_CUES = {
 }
 
 
+# "said to herself" reports a thought; a line muttered or murmured to oneself is still heard aloud
 _TO_SELF = re.compile(
-    r"[^\"\u201c\u201d.!?]{0,30}\b(?:said|says|muttered|murmured|whispered)\s+(?:to\s+)?(?:him|her|them)sel(?:f|ves)\b"
+    r"[^\"\u201c\u201d.!?]{0,30}\b(?:said|says|whispered)\s+(?:to\s+)?(?:him|her|them)sel(?:f|ves)\b"
 )
 _THINK = {"thought", "thinks", "think", "thinking", "mused", "pondered"}
 _FIRST_SECOND = re.compile(r"\b(?:I|me|my|mine|we|us|our|you|your|yours)\b", re.I)
