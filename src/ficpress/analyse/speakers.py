@@ -182,7 +182,6 @@ class Resolver:
         self.narrator = narrator  # the first-person narrator's character, when the story has one
         self.people = people or [True] * len(genders)  # False: a name that may be a place or a thing
         self.prev_speaker: int | None = None  # speaker of the line in the paragraph before
-        self.prev_vocative: list[int] = []  # whom that line addressed by name
         self.scene_start = 0  # pronouns do not reach back past a scene break
         self.prev_named = False  # the line before was tagged with its speaker's name
         self.participants: set[int] = set()  # who spoke or was addressed in the last turns
@@ -199,11 +198,10 @@ class Resolver:
         return out
 
     def pronoun(self, pos: int, gender: str) -> int | None:
-        """He/she in a tag: the one just addressed by name, else the latest subject of that gender
-        in this scene, else the latest mention of that gender."""
-        for c in self.prev_vocative:
-            if self.genders[c] == gender and c != self.prev_speaker:
-                return c
+        """He/she in a tag: the latest subject of that gender in this scene, else the latest mention
+        of that gender. (Not the one the line before addressed by name: on LitBank that reply is
+        as often the addresser's own next line, as in 'Now, Kitty, ...' said Mr. Bennet. / '...'
+        said she.)"""
         cands: list[int] = []
         i = bisect.bisect_left(self.starts, pos) - 1
         subj = None
@@ -512,9 +510,6 @@ def attribute(
             x for j in range(max(0, i - 4), i) for x in [out[j].speaker, *out[j].addressees] if x is not None
         }
         res.scene_start = scene_start[q.paragraph]
-        res.prev_vocative = (
-            out[i - 1].addressees if adjacent and out[i - 1].addressee_method == "vocative" else []
-        )
         c, kind = _tag_after(text, q.end, nxt_start, res, q.start)
         if c is not None and c in excl and kind == "pronoun":
             c = res.recent(q.start, res.genders[c], exclude=excl)
