@@ -219,6 +219,9 @@ _PERSON_SUBJECT = re.compile(
     r"\b((?:The|His|Her|My|Their|Our|A|An)\s+(?:[a-z]+(?:-[a-z]+)?,?\s+){0,2}?"
     r"(?:" + _PERSON_NOUNS + r"))\s+([a-z]+)\b"
 )
+_INDEFINITE_PERSON = re.compile(
+    r"\b((?:[Aa]|[Aa]n)\s+(?:[a-z]+(?:-[a-z]+)?,?\s+){0,2}?(?:man|woman|gentleman|lady|boy|girl|wife))\b(?!['\u2019])"
+)
 _PHRASE_STOP = {
     "with",
     "to",
@@ -455,7 +458,8 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
         if idx.in_quote(m.start()) >= 0:
             continue
         pi = idx.paragraph_of(m.start())
-        if not ch._is_initial(text, m.start(), idx.paragraphs[pi][0] if idx.paragraphs else 0):
+        initial = ch._is_initial(text, m.start(), idx.paragraphs[pi][0] if idx.paragraphs else 0)
+        if not initial:
             continue
         verb = m.group(2)
         if not (verb.endswith("ed") or verb in ch._SUBJECT_VERBS or verb in sp.SPEECH_VERBS):
@@ -465,6 +469,15 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
             continue
         key = f"{phrase}#{m.start(1)}" if phrase.startswith(("a ", "an ")) else phrase
         found[key].append((m.start(1), m.end(1)))
+    # "a man behind her": someone new, whom the next "he" may be
+    taken = {s for v in found.values() for s, _e in v}
+    for m in _INDEFINITE_PERSON.finditer(text):
+        if idx.in_quote(m.start()) >= 0 or m.start(1) in taken:
+            continue
+        phrase = re.sub(r"[,\s]+", " ", m.group(1).lower())
+        if _NOUN_GENDER.get(phrase.split()[-1]) is None:
+            continue
+        found[f"{phrase}#{m.start(1)}"].append((m.start(1), m.end(1)))
     out = []
     for key, spans in found.items():
         phrase = key.partition("#")[0]
@@ -762,7 +775,7 @@ def _output(
         or (
             c.gender is not None
             and c.person_score > 0
-            and not c.name.startswith("the ")
+            and not c.name.startswith(("the ", "a ", "an "))
             and len(c.mentions) >= min_mentions
         )
         or (c.person_score >= 2 and not c.name.startswith("the ") and len(c.mentions) >= 2)
