@@ -7,9 +7,11 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -118,6 +120,49 @@ def test_unreadable_file(tmp_path: Path) -> None:
         _refused(p, "permission denied", tmp_path=tmp_path)
     finally:
         p.chmod(0o644)
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="needs root and setpriv to run the command as an unprivileged user",
+)
+def test_unreadable_file_as_an_unprivileged_user() -> None:
+    """Root reads any file, so as root the command is run as `nobody` against a mode-000 file."""
+    folder = Path(tempfile.mkdtemp(prefix="ficpress-unreadable-"))
+    try:
+        folder.chmod(0o777)  # nobody may enter and write the output folder, but not read the input
+        p = folder / "locked.txt"
+        p.write_text("a story")
+        p.chmod(0)
+        out = folder / "out"
+        res = subprocess.run(
+            [
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                sys.executable,
+                "-m",
+                "ficpress.cli",
+                "convert",
+                str(p),
+                "-o",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=240,
+        )
+        lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+        assert res.returncode == 2, res.stderr
+        assert len(lines) == 1 and "locked.txt" in lines[0] and "permission denied" in lines[0], res.stderr
+        assert not out.exists() or not any(out.iterdir())
+        p.chmod(0o644)
+        assert p.read_text() == "a story"
+        print(lines[0])
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_only_fffd_file_gives_a_correct_result(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from ficpress.fileio import atomic_write
 
 @reports_errors
 def command(
-    path: Path = typer.Argument(..., help="Story file to analyse."),
+    path: Path = typer.Argument(..., readable=False, help="Story file to analyse."),
     output: Path = typer.Option(
         Path("."), "--output", "-o", help="Directory for <name>.report.html and <name>.analysis.json."
     ),

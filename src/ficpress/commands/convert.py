@@ -51,7 +51,7 @@ def _check_to(value: str) -> str:
 
 @reports_errors
 def command(
-    inputs: list[Path] = typer.Argument(..., help="Story files to convert."),
+    inputs: list[Path] = typer.Argument(..., readable=False, help="Story files to convert."),
     output: Path = typer.Option(Path("."), "--output", "-o", help="Directory for the outputs."),
     to: str = typer.Option(
         ",".join(publish.FORMATS), "--to", help="Comma-separated formats.", callback=_check_to

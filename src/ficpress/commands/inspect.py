@@ -53,7 +53,7 @@ def chapter_list(work: Work) -> list[dict[str, Any]]:
 
 @reports_errors
 def command(
-    path: Path = typer.Argument(..., help="Story file to inspect."),
+    path: Path = typer.Argument(..., readable=False, help="Story file to inspect."),
     as_json: bool = typer.Option(False, "--json", help="Print the meta object and the chapter list as JSON."),
 ) -> None:
     """Show title, chapters with word counts, scene breaks, notes, verse and the damage found."""

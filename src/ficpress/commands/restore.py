@@ -14,7 +14,7 @@ from ficpress.model import Repair, Restoration
 
 @reports_errors
 def command(
-    path: Path = typer.Argument(..., help="Damaged story file."),
+    path: Path = typer.Argument(..., readable=False, help="Damaged story file."),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the restored text."),
     review: bool = typer.Option(False, "--review", help="List uncertain repairs with line:col and context."),
     typography: bool = typer.Option(
