@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -48,6 +49,12 @@ def reports_errors(func: F) -> F:
             fail(str(exc))
         except KeyboardInterrupt:
             fail("interrupted; no partial output was left behind", 130)
+        except BrokenPipeError:
+            # The reader of our stdout went away (`ficpress restore --review | head`): that is the user's
+            # choice, not an error. Point stdout at /dev/null so the interpreter's final flush is quiet.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except Exception as exc:  # noqa: BLE001 - last line of defence for the user
             if state.verbose:
                 traceback.print_exc()

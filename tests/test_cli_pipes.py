@@ -1,0 +1,23 @@
+"""A reader that stops early (`| head`) is the user's choice: no error line, no traceback."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import EXAMPLE, ROOT
+
+
+def test_review_piped_into_head_ends_quietly(tmp_path: Path) -> None:
+    out = tmp_path / "restored.txt"
+    cmd = (
+        f"{shlex.quote(sys.executable)} -m ficpress.cli restore {shlex.quote(str(EXAMPLE))} "
+        f"-o {shlex.quote(str(out))} --review | head -n 1; exit ${{PIPESTATUS[0]}}"
+    )
+    res = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr == ""
+    assert res.stdout.count("\n") == 1 and ":" in res.stdout
+    assert out.is_file() and "\ufffd" not in out.read_text(encoding="utf-8")
