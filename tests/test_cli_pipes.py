@@ -21,3 +21,16 @@ def test_review_piped_into_head_ends_quietly(tmp_path: Path) -> None:
     assert res.stderr == ""
     assert res.stdout.count("\n") == 1 and ":" in res.stdout
     assert out.is_file() and "\ufffd" not in out.read_text(encoding="utf-8")
+
+
+def test_review_piped_into_a_reader_that_never_reads(tmp_path: Path) -> None:
+    # `true` exits at once, so every write to the pipe fails: the closed-pipe path is always taken.
+    out = tmp_path / "restored.txt"
+    cmd = (
+        f"{shlex.quote(sys.executable)} -m ficpress.cli restore {shlex.quote(str(EXAMPLE))} "
+        f"-o {shlex.quote(str(out))} --review | true; exit ${{PIPESTATUS[0]}}"
+    )
+    res = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr == ""
+    assert out.is_file()
