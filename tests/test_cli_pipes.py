@@ -10,13 +10,18 @@ from pathlib import Path
 from conftest import EXAMPLE, ROOT
 
 
-def test_review_piped_into_head_ends_quietly(tmp_path: Path) -> None:
-    out = tmp_path / "restored.txt"
+def _review_into(reader: str, out: Path) -> subprocess.CompletedProcess[str]:
+    """Run `ficpress restore --review | READER` and return with the exit status of ficpress itself."""
     cmd = (
         f"{shlex.quote(sys.executable)} -m ficpress.cli restore {shlex.quote(str(EXAMPLE))} "
-        f"-o {shlex.quote(str(out))} --review | head -n 1; exit ${{PIPESTATUS[0]}}"
+        f"-o {shlex.quote(str(out))} --review | {reader}; exit ${{PIPESTATUS[0]}}"
     )
-    res = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+def test_review_piped_into_head_ends_quietly(tmp_path: Path) -> None:
+    out = tmp_path / "restored.txt"
+    res = _review_into("head -n 1", out)
     assert res.returncode == 0, res.stderr
     assert res.stderr == ""
     assert res.stdout.count("\n") == 1 and ":" in res.stdout
@@ -26,11 +31,7 @@ def test_review_piped_into_head_ends_quietly(tmp_path: Path) -> None:
 def test_review_piped_into_a_reader_that_never_reads(tmp_path: Path) -> None:
     # `true` exits at once, so every write to the pipe fails: the closed-pipe path is always taken.
     out = tmp_path / "restored.txt"
-    cmd = (
-        f"{shlex.quote(sys.executable)} -m ficpress.cli restore {shlex.quote(str(EXAMPLE))} "
-        f"-o {shlex.quote(str(out))} --review | true; exit ${{PIPESTATUS[0]}}"
-    )
-    res = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    res = _review_into("true", out)
     assert res.returncode == 0, res.stderr
     assert res.stderr == ""
     assert out.is_file()
