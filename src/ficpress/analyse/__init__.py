@@ -191,7 +191,7 @@ _TAG_VERBS = "|".join(
         (v for v in sp.SPEECH_VERBS if v.endswith("ed") or v in ("said", "cried", "told", "spoke")), key=len
     )[::-1]
 )
-_DET = r"(?:the|a|an|one of the|his|her|my|our|their|your)"
+_DET = r"(?:the|a|an|another|one of the|his|her|my|our|their|your)"
 _UNNAMED = re.compile(
     r"[,.!?\u2014\u2026-][\"\u201d\u2019']\s+(?:(?:"
     + _TAG_VERBS
@@ -222,6 +222,7 @@ _PERSON_SUBJECT = re.compile(
 _INDEFINITE_PERSON = re.compile(
     r"\b((?:[Aa]|[Aa]n)\s+(?:[a-z]+(?:-[a-z]+)?,?\s+){0,2}?(?:man|woman|gentleman|lady|boy|girl|wife))\b(?!['\u2019])"
 )
+_OBJECT_STARTS = frozenset(["the", "his", "her", "their", "him", "them", "it", "up", "down", "out", "back"])
 _PHRASE_STOP = {
     "with",
     "to",
@@ -449,7 +450,7 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
         if words[-1][0].isupper() and any(words[-1] in (c.name, *c.aliases) for c in chars):
             continue  # "said the Slayer": a title the story already gives to someone
         key = phrase.lower()
-        if key.startswith(("a ", "an ")):
+        if key.startswith(("a ", "an ", "another ")):
             # "said a man" twice is two men: each indefinite speaker is someone new
             key = f"{key}#{m.start(g)}"
         found[key].append((m.start(g), m.start(g) + len(phrase)))
@@ -462,7 +463,10 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
         if not initial:
             continue
         verb = m.group(2)
-        if not (verb.endswith("ed") or verb in ch._SUBJECT_VERBS or verb in sp.SPEECH_VERBS):
+        nxt = re.match(r"\s+([a-z]+)", text[m.end() : m.end() + 20])
+        # "The doctor shut the door.": a verb with its object after it, whatever its tense
+        transitive = bool(nxt) and nxt.group(1) in _OBJECT_STARTS
+        if not (verb.endswith("ed") or verb in ch._SUBJECT_VERBS or verb in sp.SPEECH_VERBS or transitive):
             continue
         phrase = re.sub(r"[,\s]+", " ", m.group(1).lower())
         if any(phrase == c.name.lower() or phrase in c.aliases for c in chars):
@@ -489,7 +493,7 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
         c.person_score = 1
         out.append(c)
     # the same "the ..." phrase elsewhere in the narration points at the same person: one pass
-    by_phrase = {c.name: c for c in out if not c.name.startswith(("a ", "an ", "one of "))}
+    by_phrase = {c.name: c for c in out if not c.name.startswith(("a ", "an ", "another ", "one of "))}
     if by_phrase:
         seen = {m.start for c in out for m in c.mentions}
         pat = re.compile(
@@ -775,7 +779,7 @@ def _output(
         or (
             c.gender is not None
             and c.person_score > 0
-            and not c.name.startswith(("the ", "a ", "an "))
+            and not c.name.startswith(("the ", "a ", "an ", "another "))
             and len(c.mentions) >= min_mentions
         )
         or (c.person_score >= 2 and not c.name.startswith("the ") and len(c.mentions) >= 2)
