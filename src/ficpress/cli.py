@@ -2,56 +2,73 @@
 
 Subcommand modules are imported only when their command runs (or when help lists
 them): a conversion should not pay for the modules of `inspect` or `analyse`.
+A plain one-file `convert` does not even build the option parser
+(`ficpress.commands._direct`); the parser (`app`) is made on first use.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
-
-import typer
-from typer.core import TyperGroup
-
-from ficpress.commands._common import state
 
 # name -> module under ficpress.commands exposing `command`
 COMMANDS = ("convert", "inspect", "restore", "analyse")
 
 
-class _LazyGroup(TyperGroup):
-    """A group whose subcommands are built from their modules on first use."""
+def _build_app() -> Any:
+    import typer
+    from typer.core import TyperGroup
 
-    def list_commands(self, ctx: Any) -> list[str]:
-        return list(COMMANDS)
+    from ficpress.commands._common import state
 
-    def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        cmd = self.commands.get(cmd_name)
-        if cmd is None and cmd_name in COMMANDS:
-            module = importlib.import_module(f"ficpress.commands.{cmd_name}")
-            sub = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-            sub.command(cmd_name)(module.command)
-            cmd = self.commands[cmd_name] = typer.main.get_command(sub)
-        return cmd
+    class _LazyGroup(TyperGroup):
+        """A group whose subcommands are built from their modules on first use."""
+
+        def list_commands(self, ctx: Any) -> list[str]:
+            return list(COMMANDS)
+
+        def get_command(self, ctx: Any, cmd_name: str) -> Any:
+            cmd = self.commands.get(cmd_name)
+            if cmd is None and cmd_name in COMMANDS:
+                module = importlib.import_module(f"ficpress.commands.{cmd_name}")
+                sub = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+                sub.command(cmd_name)(module.command)
+                cmd = self.commands[cmd_name] = typer.main.get_command(sub)
+            return cmd
+
+    app = typer.Typer(
+        cls=_LazyGroup,
+        no_args_is_help=True,
+        add_completion=False,
+        help="Mend, structure, understand and publish fan fiction.",
+        pretty_exceptions_enable=False,
+    )
+
+    @app.callback()
+    def _root(
+        verbose: bool = typer.Option(False, "--verbose", "-v", help="Show details and tracebacks."),
+    ) -> None:
+        state.verbose = verbose
+
+    return app
 
 
-app = typer.Typer(
-    cls=_LazyGroup,
-    no_args_is_help=True,
-    add_completion=False,
-    help="Mend, structure, understand and publish fan fiction.",
-    pretty_exceptions_enable=False,
-)
-
-
-@app.callback()
-def _root(
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show details and tracebacks."),
-) -> None:
-    state.verbose = verbose
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        app = globals()["app"] = _build_app()
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
-    app()
+    if sys.argv[1:2] == ["convert"]:
+        from ficpress.commands import _direct
+
+        code = _direct.main(sys.argv[2:])
+        if code is not None:
+            sys.exit(code)
+    __getattr__("app")()
 
 
 if __name__ == "__main__":

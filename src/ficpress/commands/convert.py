@@ -16,12 +16,12 @@ from pathlib import Path
 
 import typer
 
-from ficpress import pipeline, publish
+from ficpress import publish
 from ficpress.commands._common import EXIT_INPUT, EXIT_INTERNAL, reports_errors, state
+from ficpress.commands._direct import EXTENSIONS, convert_one, prepare_output, stems
 from ficpress.errors import FicpressError
-from ficpress.fileio import atomic_write
 
-EXTENSIONS = {"epub": "epub", "html": "html", "md": "md", "txt": "txt", "json": "json"}
+__all__ = ["EXTENSIONS", "command"]
 
 
 def _formats(value: str) -> list[str]:
@@ -68,12 +68,7 @@ def command(
 ) -> None:
     """Convert stories into EPUB 3, HTML, Markdown, plain text and JSON."""
     fmts = _formats(to)
-    if output.exists() and not output.is_dir():
-        raise FicpressError(output, "output path exists and is not a directory")
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise FicpressError(output, f"cannot create the output directory: {exc.strerror}") from None
+    prepare_output(output)
     protect = tuple(inputs)
     stems = _stems(inputs)
     if len(inputs) == 1:
@@ -123,37 +118,5 @@ def command(
         raise typer.Exit(EXIT_INTERNAL if internal else EXIT_INPUT)
 
 
-def _stems(inputs: list[Path]) -> list[str]:
-    """Output names: the input's stem, made unique when two inputs share one (a.txt, a.html)."""
-    seen: dict[str, int] = {}
-    out = []
-    for p in inputs:
-        stem = p.stem or p.name or "story"
-        n = seen.get(stem, 0) + 1
-        seen[stem] = n
-        out.append(stem if n == 1 else f"{stem}-{n}")
-    return out
-
-
-def _convert_one(
-    path: Path,
-    output: Path,
-    stem: str,
-    fmts: list[str],
-    typography: bool,
-    notes: str,
-    protect: tuple[Path, ...],
-) -> list[Path]:
-    work = pipeline.load(path, typography=typography)
-    rendered = publish.render_many(work, fmts, notes=notes)
-    written = []
-    for fmt, data in rendered.items():
-        target = output / f"{stem}.{EXTENSIONS[fmt]}"
-        try:
-            atomic_write(target, data, protect=protect)
-        except OSError as exc:
-            raise FicpressError(target, f"cannot write: {exc.strerror or exc}") from None
-        written.append(target)
-        if state.verbose:
-            print(f"wrote {target}", file=sys.stderr)
-    return written
+_stems = stems
+_convert_one = convert_one
