@@ -389,10 +389,29 @@ def _load(name: str) -> ContextModel:
     return ContextModel(read_tables(name))
 
 
+_SEP = "\0"  # joins a level's keys, and its counts, in the shipped form: no context or target holds it
+
+
 def read_tables(name: str) -> dict[str, Any]:
     ref = resources.files("ficpress.restore") / "data" / f"{name}.pkl.z"
     with ref.open("rb") as fh:
-        return pickle.loads(zlib.decompress(fh.read()))  # noqa: S301 - our own package data
+        tables = pickle.loads(zlib.decompress(fh.read()))  # noqa: S301 - our own package data
+    levels = tables["levels"]
+    for level, packed in levels.items():
+        if isinstance(packed, tuple):  # (keys, counts), each joined by _SEP: see pack_level
+            keys_, counts = packed
+            levels[level] = dict(zip(keys_.split(_SEP), counts.split(_SEP), strict=True)) if keys_ else {}
+    return tables
+
+
+def pack_level(encoded: dict[str, str]) -> tuple[str, str] | dict[str, str]:
+    """One level's {key: encoded counts} as two strings (keys, counts) joined by `_SEP`.
+
+    Why: unpickling a hundred thousand short strings one by one cost more than splitting
+    two long ones; a level whose text holds `_SEP` (never seen) stays a dict."""
+    if any(_SEP in k or _SEP in v for k, v in encoded.items()):
+        return encoded
+    return _SEP.join(encoded), _SEP.join(encoded.values())
 
 
 def pack_tables(tables: dict[str, Any]) -> bytes:
@@ -400,7 +419,7 @@ def pack_tables(tables: dict[str, Any]) -> bytes:
     packed = {
         "prior": encode_counts(tables["prior"]),
         "levels": {
-            name: {key: encode_counts(c) for key, c in sorted(table.items())}
+            name: pack_level({key: encode_counts(c) for key, c in sorted(table.items())})
             for name, table in sorted(tables["levels"].items())
         },
         "pairs": encode_counts(tables.get("pairs", {})),

@@ -6,9 +6,10 @@ Elisions take U+2019 even at the start of a word, which character contexts
 confuse with an opening single quote.
 
 The word list is extracted from wordfreq at fit time (`build_lexicon`) and
-shipped in `data/lexicon.pkl`, grouped by the first two letters and decoded
+shipped in `data/lexicon.pkl`, grouped by the first three letters and decoded
 group by group on first use: importing wordfreq and reading its whole list cost
-more than restoring a story.
+more than restoring a story, and two-letter groups made a story decompress a
+tenth of the list.
 """
 
 from __future__ import annotations
@@ -93,8 +94,11 @@ def _group(key: str) -> str:
     return got
 
 
+PREFIX = 3  # letters a group shares
+
+
 def _single(token: str) -> float:
-    group = _group(token[:2])
+    group = _group(token[:PREFIX])
     i = group.find(f"\n{token}\t")
     if i < 0:
         return 0.0
@@ -149,7 +153,7 @@ def build_lexicon() -> bytes:
         z = zipf_frequency(w, "en")
         if z <= 0:
             continue
-        groups.setdefault(w[:2], []).append(f"{w}\t{round(z * 100)}")
+        groups.setdefault(w[:PREFIX], []).append(f"{w}\t{round(z * 100)}")
         if n < 200_000 and len(w) > 2 and w[-1] in _ACCENTED:
             stems.add(w[:-1])
         if n == LEXICON_WORDS - 1:
@@ -305,7 +309,7 @@ def ends_accented_word(left: str) -> bool:
 
 @lru_cache(maxsize=2_000)
 def _by_prefix(key: str) -> list[str]:
-    """The frequent words (among the first LEXICON_WORDS) of four letters or more starting with `key`."""
+    """The frequent words (among the first LEXICON_WORDS) of four letters or more in group `key`."""
     n = _lexicon()["top"].get(key, 0)
     lines = _group(key).split("\n", n + 1)[1 : n + 1]
     words = (line.split("\t", 1)[0] for line in lines)
@@ -322,7 +326,7 @@ def elided_word(lw: str, rw: str) -> bool:
     if len(lw) < 3 or len(rw) < 2:
         return False
     lo = len(lw) + len(rw) + 1
-    for w in _by_prefix(lw[:2]) if len(lw) >= 2 else ():
+    for w in _by_prefix(lw[:PREFIX]):
         if lo <= len(w) <= lo + 2 and w.startswith(lw) and w.endswith(rw):
             return True
     return False
