@@ -14,6 +14,7 @@ tenth of the list.
 
 from __future__ import annotations
 
+import bisect
 import math
 import pickle
 import re
@@ -85,12 +86,34 @@ def _lexicon() -> dict[str, Any]:
 _groups: dict[str, str] = {}
 
 
+@lru_cache(maxsize=1)
+def _keys() -> list[str]:
+    return _lexicon()["keys"].split("\0")
+
+
+@lru_cache(maxsize=1)
+def _top() -> list[str]:
+    """Per group (in key order): how many of its first words are among the first LEXICON_WORDS."""
+    return _lexicon()["top"].split("\0")
+
+
 def _group(key: str) -> str:
-    """One group of the list as `\nword\tzipf100\n...`, most frequent first; searched, never parsed."""
+    """One group of the list as `\nword\tzipf100\n...`, most frequent first; searched, never parsed.
+
+    The groups ship compressed one after another in one blob (`ends` says where each stops), under
+    sorted keys: loading then costs one string split, not one object per group."""
     got = _groups.get(key)
     if got is None:
-        enc = _lexicon()["groups"].get(key)
-        got = _groups[key] = zlib.decompress(enc).decode("utf-8") if enc else "\n"
+        keys = _keys()
+        i = bisect.bisect_left(keys, key)
+        if i < len(keys) and keys[i] == key:
+            lex = _lexicon()
+            ends = lex["ends"]
+            enc = lex["blob"][ends[i - 1] if i else 0 : ends[i]]
+            got = zlib.decompress(enc).decode("utf-8")
+        else:
+            got = "\n"
+        _groups[key] = got
     return got
 
 
@@ -158,13 +181,27 @@ def build_lexicon() -> bytes:
             stems.add(w[:-1])
         if n == LEXICON_WORDS - 1:
             top = {k: len(v) for k, v in groups.items()}
+    return pack_lexicon(
+        {k: zlib.compress(("\n" + "\n".join(v) + "\n").encode("utf-8"), 9) for k, v in groups.items()},
+        top,
+        "\n".join(sorted(stems)),
+    )
+
+
+def pack_lexicon(groups: dict[str, bytes], top: dict[str, int], stems: str) -> bytes:
+    """The shipped form: sorted group keys joined by NUL, the compressed groups in one blob, their ends."""
+    keys = sorted(groups)
+    ends = []
+    pos = 0
+    for k in keys:
+        pos += len(groups[k])
+        ends.append(pos)
     data = {
-        "groups": {
-            k: zlib.compress(("\n" + "\n".join(v) + "\n").encode("utf-8"), 9)
-            for k, v in sorted(groups.items())
-        },
-        "top": top,
-        "stems": "\n".join(sorted(stems)),
+        "keys": "\0".join(keys),
+        "ends": ends,
+        "blob": b"".join(groups[k] for k in keys),
+        "top": "\0".join(str(top.get(k, 0)) for k in keys),  # parsed only when elisions are checked
+        "stems": stems,
     }
     return pickle.dumps(data, protocol=4)
 
@@ -310,7 +347,9 @@ def ends_accented_word(left: str) -> bool:
 @lru_cache(maxsize=2_000)
 def _by_prefix(key: str) -> list[str]:
     """The frequent words (among the first LEXICON_WORDS) of four letters or more in group `key`."""
-    n = _lexicon()["top"].get(key, 0)
+    keys = _keys()
+    i = bisect.bisect_left(keys, key)
+    n = int(_top()[i]) if i < len(keys) and keys[i] == key else 0
     lines = _group(key).split("\n", n + 1)[1 : n + 1]
     words = (line.split("\t", 1)[0] for line in lines)
     return [w for w in words if w.isalpha() and len(w) >= 4]
