@@ -11,6 +11,7 @@ the user sees never depends on which path ran.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import traceback
@@ -143,7 +144,16 @@ def main(argv: list[str]) -> int | None:
     parsed = _parse(argv)
     if parsed is None:
         return None
-    path, output, fmts, typography, notes = parsed
+    try:
+        return _run(*parsed)
+    finally:
+        # The process exits next. Measured: the collector's passes over everything still alive at
+        # interpreter shutdown (restore's tables, the document) cost about 10 ms of a 0.2 s run;
+        # frozen objects are left out of them. Nothing here relies on collecting cycles.
+        gc.freeze()
+
+
+def _run(path: Path, output: Path, fmts: list[str], typography: bool, notes: str) -> int:
     try:
         prepare_output(output)
         convert_one(path, output, stems([path])[0], fmts, typography, notes, (path,))
