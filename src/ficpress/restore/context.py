@@ -97,8 +97,9 @@ def first_word_keys(view: str, i: int, right: str) -> tuple[str, str]:
     return f"{fw}|{r}", r
 
 
-_LWORD = re.compile(r"[A-Za-z]*\Z")
-_RWORD = re.compile(r"[A-Za-z]*")
+# The ASCII letters that make a word in a context; a run of them is found with rstrip/lstrip,
+# which is what `[A-Za-z]*\Z` and `[A-Za-z]*` match, at a fraction of a regular expression's cost.
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def keys(left: str, right: str) -> tuple[str, ...]:
@@ -106,8 +107,8 @@ def keys(left: str, right: str) -> tuple[str, ...]:
 
     `left`/`right` are up to WIDE characters of the view on each side.
     """
-    ls = _LWORD.search(left).start()
-    rn = _RWORD.match(right).end()
+    ls = len(left.rstrip(LETTERS))
+    rn = len(right) - len(right.lstrip(LETTERS))
     lw = left[ls:].lower()
     rw = right[:rn].lower()
     l1 = left[-1:] or "\n"

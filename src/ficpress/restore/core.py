@@ -19,7 +19,16 @@ from typing import Any
 
 from ficpress.model import LineIndex, Repair, Restoration
 from ficpress.restore import channel, paragraph
-from ficpress.restore.context import MASK, STATES, WIDE, ContextModel, first_word_keys, load, state_keys
+from ficpress.restore.context import (
+    LETTERS,
+    MASK,
+    STATES,
+    WIDE,
+    ContextModel,
+    first_word_keys,
+    load,
+    state_keys,
+)
 from ficpress.restore.lexicon import apostrophe_evidence, ends_accented_word, letter_evidence
 
 FFFD = "\ufffd"
@@ -184,10 +193,6 @@ def _ctx(view: str, i: int, width: int = 1) -> tuple[str, str]:
 # --------------------------------------------------------------------------- ranking
 
 
-_TRAIL = re.compile(r"[A-Za-z]*\Z")
-_LEAD = re.compile(r"[A-Za-z]*")
-
-
 def reduced_ctx(view: str, i: int) -> tuple[str, str]:
     """The context window the model actually reads: the adjoining words and 4 characters more.
 
@@ -195,8 +200,8 @@ def reduced_ctx(view: str, i: int) -> tuple[str, str]:
     characters on each side do (`n’t `, `I’m `, `.” `).
     """
     left, right = _ctx(view, i)
-    nl = len(left) - _TRAIL.search(left).start()
-    nr = _LEAD.match(right).end()
+    nl = len(left) - len(left.rstrip(LETTERS))  # the word ending the left side
+    nr = len(right) - len(right.lstrip(LETTERS))
     return left[-max(4, nl + 1) :], right[: max(4, nr + 1)]
 
 

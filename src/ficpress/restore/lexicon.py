@@ -206,16 +206,15 @@ def pack_lexicon(groups: dict[str, bytes], top: dict[str, int], stems: str) -> b
     return pickle.dumps(data, protocol=4)
 
 
-_LWORD = re.compile(r"[A-Za-z]*\Z")
-_RWORD = re.compile(r"[A-Za-z]*")
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def _lword(left: str) -> str:
-    return left[_LWORD.search(left).start() :]
+    return left[len(left.rstrip(_LETTERS)) :]  # the trailing run of ASCII letters
 
 
 def _rword(right: str) -> str:
-    return right[: _RWORD.match(right).end()]
+    return right[: len(right) - len(right.lstrip(_LETTERS))]
 
 
 def letter_evidence(dist: dict[str, float], left: str, right: str) -> dict[str, float]:
