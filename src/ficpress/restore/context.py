@@ -23,7 +23,7 @@ import pickle
 import re
 import zlib
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 MASK = "\x1a"  # the ASCII substitute character: one per damaged position in a view
@@ -394,7 +394,8 @@ _SEP = "\0"  # joins a level's keys, and its counts, in the shipped form: no con
 
 
 def read_tables(name: str) -> dict[str, Any]:
-    ref = resources.files("ficpress.restore") / "data" / f"{name}.pkl.z"
+    # beside this module, as installed (importlib.resources cost a one-shot run 4 ms of imports)
+    ref = Path(__file__).with_name("data") / f"{name}.pkl.z"
     with ref.open("rb") as fh:
         tables = pickle.loads(zlib.decompress(fh.read()))  # noqa: S301 - our own package data
     levels = tables["levels"]

@@ -20,7 +20,7 @@ import pickle
 import re
 import zlib
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 # Word starts that take an apostrophe (U+2019), never an opening quote.
@@ -78,7 +78,7 @@ LEXICON_WORDS = 100_000  # the most frequent words that elided-word checks searc
 
 @lru_cache(maxsize=1)
 def _lexicon() -> dict[str, Any]:
-    ref = resources.files("ficpress.restore") / "data" / "lexicon.pkl"
+    ref = Path(__file__).with_name("data") / "lexicon.pkl"
     with ref.open("rb") as fh:
         return pickle.loads(fh.read())  # noqa: S301 - our own package data; groups compressed one by one
 
