@@ -2,14 +2,12 @@
 
 Subcommand modules are imported only when their command runs (or when help lists
 them): a conversion should not pay for the modules of `inspect` or `analyse`.
-A plain one-file `convert` does not even build the option parser
-(`ficpress.commands._direct`); the parser (`app`) is made on first use.
+The parser (`app`) is made on first use.
 """
 
 from __future__ import annotations
 
 import importlib
-import sys
 from typing import Any
 
 # name -> module under ficpress.commands exposing `command`
@@ -62,12 +60,6 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["convert"]:
-        from ficpress.commands import _direct
-
-        code = _direct.main(sys.argv[2:])
-        if code is not None:
-            sys.exit(code)
     __getattr__("app")()
 
 

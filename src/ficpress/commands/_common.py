@@ -7,14 +7,25 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import typer
 
-from ficpress.commands._direct import EXIT_INPUT, EXIT_INTERNAL, state
 from ficpress.errors import FicpressError
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_INPUT = 2  # a file the user gave is unusable
+EXIT_INTERNAL = 70  # a bug of ours (EX_SOFTWARE)
+
+
+@dataclass
+class _State:
+    verbose: bool = False
+
+
+state = _State()
 
 __all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "fail", "reports_errors", "state"]
 

@@ -16,12 +16,14 @@ from pathlib import Path
 
 import typer
 
-from ficpress import publish
+from ficpress import pipeline, publish
 from ficpress.commands._common import EXIT_INPUT, EXIT_INTERNAL, reports_errors, state
-from ficpress.commands._direct import EXTENSIONS, convert_one, prepare_output, stems
 from ficpress.errors import FicpressError
+from ficpress.fileio import atomic_write
 
 __all__ = ["EXTENSIONS", "command"]
+
+EXTENSIONS = {"epub": "epub", "html": "html", "md": "md", "txt": "txt", "json": "json"}
 
 
 def _formats(value: str) -> list[str]:
@@ -70,9 +72,9 @@ def command(
     fmts = _formats(to)
     prepare_output(output)
     protect = tuple(inputs)
-    stems = _stems(inputs)
+    names = stems(inputs)
     if len(inputs) == 1:
-        _convert_one(inputs[0], output, stems[0], fmts, typography, notes, protect)
+        convert_one(inputs[0], output, names[0], fmts, typography, notes, protect)
         return
     # rich is only needed for the progress bar of a batch: a single conversion does not load it
     from rich.console import Console
@@ -89,10 +91,10 @@ def command(
     )
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("converting", total=len(inputs))
-        for path, stem in zip(inputs, stems, strict=True):
+        for path, stem in zip(inputs, names, strict=True):
             progress.update(task, description=f"converting {path.name}")
             try:
-                _convert_one(path, output, stem, fmts, typography, notes, protect)
+                convert_one(path, output, stem, fmts, typography, notes, protect)
             except FicpressError as exc:
                 failures += 1
                 progress.console.print(
@@ -118,5 +120,46 @@ def command(
         raise typer.Exit(EXIT_INTERNAL if internal else EXIT_INPUT)
 
 
-_stems = stems
-_convert_one = convert_one
+def stems(inputs: list[Path]) -> list[str]:
+    """Output names: the input's stem, made unique when two inputs share one (a.txt, a.html)."""
+    seen: dict[str, int] = {}
+    out = []
+    for p in inputs:
+        stem = p.stem or p.name or "story"
+        n = seen.get(stem, 0) + 1
+        seen[stem] = n
+        out.append(stem if n == 1 else f"{stem}-{n}")
+    return out
+
+
+def prepare_output(output: Path) -> None:
+    if output.exists() and not output.is_dir():
+        raise FicpressError(output, "output path exists and is not a directory")
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FicpressError(output, f"cannot create the output directory: {exc.strerror}") from None
+
+
+def convert_one(
+    path: Path,
+    output: Path,
+    stem: str,
+    fmts: list[str],
+    typography: bool,
+    notes: str,
+    protect: tuple[Path, ...],
+) -> list[Path]:
+    work = pipeline.load(path, typography=typography)
+    rendered = publish.render_many(work, fmts, notes=notes)
+    written = []
+    for fmt, data in rendered.items():
+        target = output / f"{stem}.{EXTENSIONS[fmt]}"
+        try:
+            atomic_write(target, data, protect=protect)
+        except OSError as exc:
+            raise FicpressError(target, f"cannot write: {exc.strerror or exc}") from None
+        written.append(target)
+        if state.verbose:
+            print(f"wrote {target}", file=sys.stderr)
+    return written
