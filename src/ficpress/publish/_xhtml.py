@@ -64,29 +64,16 @@ def _cls(classes: list[str]) -> str:
     return f' class="{" ".join(classes)}"' if classes else ""
 
 
-def _paras(item: Item, classes: list[str] | None = None, epub: bool = False) -> str:
+def _paras(item: Item, classes: list[str] | None = None, epub: bool = False, parts: bool = False) -> str:
+    """One <p> per stanza; with `parts`, each paragraph also carries its letter part (salutation, ...)."""
     out = []
     for i, stanza in enumerate(item.stanzas):
         c = list(classes or [])
+        if parts and i < len(item.parts) and item.parts[i]:
+            c.append(item.parts[i])
         if i == 0 and "after-break" in item.classes:
             c.append("after-break")
         if "flashback" in item.classes:
-            c.append("flashback")
-        out.append(f"<p{_cls(c)}>" + "<br/>".join(inline(line, epub) for line in stanza) + "</p>")
-    return "\n".join(out)
-
-
-def _written(it: Item, epub: bool) -> str:
-    """A letter's paragraphs, each marked with its part (salutation, signature, ...) for the style sheet."""
-    out = []
-    for i, stanza in enumerate(it.stanzas):
-        c = []
-        part = it.parts[i] if i < len(it.parts) else ""
-        if part:
-            c.append(part)
-        if i == 0 and "after-break" in it.classes:
-            c.append("after-break")
-        if "flashback" in it.classes:
             c.append("flashback")
         out.append(f"<p{_cls(c)}>" + "<br/>".join(inline(line, epub) for line in stanza) + "</p>")
     return "\n".join(out)
@@ -106,9 +93,9 @@ def item(it: Item, *, epub: bool) -> str:
     if it.kind == "note":
         return note(it, epub=epub)
     if it.kind == "letter":
-        return f'<blockquote class="letter">\n{_written(it, epub)}\n</blockquote>'
+        return f'<blockquote class="letter">\n{_paras(it, epub=epub, parts=True)}\n</blockquote>'
     if it.kind == "message":
-        return f'<div class="message">\n{_written(it, epub)}\n</div>'
+        return f'<div class="message">\n{_paras(it, epub=epub, parts=True)}\n</div>'
     if it.kind == "subheading":
         return "<h3>" + " ".join(inline(line, epub) for stanza in it.stanzas for line in stanza) + "</h3>"
     if it.kind == "front_matter":
