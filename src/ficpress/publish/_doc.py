@@ -771,6 +771,14 @@ def _review_title(original: str, replacement: str, confidence: float, reason: st
     return f"restored {shown} as {replacement} (confidence {confidence:.2f}; {reason})"
 
 
+def hug(inner: str, opening: str, closing: str) -> str:
+    """Wrap `inner` in light-markup markers that touch the words: `*a *` would not parse, so spaces at
+    the edges move outside the markers."""
+    lead = inner[: len(inner) - len(inner.lstrip())]
+    trail = inner[len(inner.rstrip()) :]
+    return f"{lead}{opening}{inner.strip()}{closing}{trail}"
+
+
 def plain(nodes: Line) -> str:
     """The text of a line with its markup dropped (for titles, alt texts, search)."""
     return "".join(n if isinstance(n, str) else plain(n.children) for n in nodes)

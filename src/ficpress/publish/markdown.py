@@ -10,7 +10,7 @@ import json
 import re
 
 from ficpress.model import Work
-from ficpress.publish._doc import Document, Inline, Item, Line, build, clean, meta_rows, subjects
+from ficpress.publish._doc import Document, Inline, Item, Line, build, clean, hug, meta_rows, subjects
 
 _MARK = {
     "emphasis": ("*", "*"),
@@ -44,10 +44,7 @@ def _element(n: Inline, marks: frozenset[str]) -> str:
     inner = _inline(n.children, marks | {a} if a else marks)
     if not a or a in marks or not inner.strip():
         return inner
-    # Markers must hug the words, so spaces at the edges move outside them.
-    lead = inner[: len(inner) - len(inner.lstrip())]
-    trail = inner[len(inner.rstrip()) :]
-    return f"{lead}{a}{inner.strip()}{b}{trail}"
+    return hug(inner, a, b)
 
 
 def _line(nodes: Line) -> str:

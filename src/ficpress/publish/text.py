@@ -8,7 +8,7 @@ fan fiction already know; verse is indented so it stands apart from prose.
 from __future__ import annotations
 
 from ficpress.model import Work
-from ficpress.publish._doc import Document, Inline, Item, Line, build, clean, meta_rows
+from ficpress.publish._doc import Document, Inline, Item, Line, build, clean, hug, meta_rows
 
 _CLOSING_INDENT = {"valediction": " " * 16, "signature": " " * 16}
 _MARK = {"emphasis": "*", "thought": "*", "telepathy": ":", "strong": "**", "underline": "_"}
@@ -30,9 +30,7 @@ def _element(n: Inline, marks: frozenset[str]) -> str:
     inner = _inline(n.children, marks | {mark} if mark else marks)
     if not mark or mark in marks or not inner.strip():
         return inner
-    lead = inner[: len(inner) - len(inner.lstrip())]
-    trail = inner[len(inner.rstrip()) :]
-    return f"{lead}{mark}{inner.strip()}{mark}{trail}"
+    return hug(inner, mark, mark)
 
 
 def _underline(title: str, ch: str) -> str:
