@@ -10,6 +10,15 @@ from typing import Any
 
 from ficpress.model import Block, Chapter, Relationship, Repair, Series, Span, Work, WorkMeta
 
+# XML namespaces of the EPUB and XHTML documents the tests read back
+NS = {
+    "x": "http://www.w3.org/1999/xhtml",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
+    "epub": "http://www.idpf.org/2007/ops",
+}
+
 
 class Builder:
     def __init__(self) -> None:

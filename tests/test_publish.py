@@ -15,16 +15,9 @@ from lxml import html as lhtml
 
 from ficpress import publish
 from ficpress.model import Block, Span, Work, WorkMeta
-from publish_helpers import Builder, rich_work
+from publish_helpers import NS, Builder, rich_work
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
-NS = {
-    "x": "http://www.w3.org/1999/xhtml",
-    "opf": "http://www.idpf.org/2007/opf",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
-    "epub": "http://www.idpf.org/2007/ops",
-}
 
 
 def epub_members(data: bytes) -> dict[str, bytes]:

@@ -19,14 +19,8 @@ from lxml import html as lhtml
 
 from ficpress import pipeline, publish
 from ficpress.model import Work
+from publish_helpers import NS
 
-NS = {
-    "x": "http://www.w3.org/1999/xhtml",
-    "opf": "http://www.idpf.org/2007/opf",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
-    "epub": "http://www.idpf.org/2007/ops",
-}
 END_PART = re.compile(r"(?i)\bend\s*part\s*\d*")
 PARTS = [f"Part {i}" for i in range(1, 11)]
 
