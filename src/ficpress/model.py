@@ -96,15 +96,8 @@ class OffsetMap:
         return self._src_ends[i] + (text_offset - self._txt_ends[i])
 
 
-def line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based (line, column) of `offset` in `text`; columns count code points."""
-    line = text.count("\n", 0, offset) + 1
-    last_nl = text.rfind("\n", 0, offset)
-    return line, offset - last_nl
-
-
 class LineIndex:
-    """Fast repeated offset -> (line, col) lookups over one text."""
+    """Offset -> 1-based (line, col) lookups over one text; columns count code points."""
 
     def __init__(self, text: str) -> None:
         self._starts = [0]
