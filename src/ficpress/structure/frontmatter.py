@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ficpress.model import WorkMeta
 from ficpress.structure.dividers import divider_glyph
 from ficpress.structure.headings import parse_bare_number, parse_end_marker, parse_heading
 from ficpress.structure.lines import QUOTES
@@ -19,6 +20,13 @@ from ficpress.structure.notes import labelled_note
 _BY = re.compile(r"^(?P<title>.+?)\s*,?\s+by\s+(?P<author>[^\s].{0,60})$", re.IGNORECASE)
 _BY_LINE = re.compile(r"^(?:written\s+)?by[:\s]+(?P<author>\S.{0,60})$", re.IGNORECASE)
 _LABEL = re.compile(r"^title\s*:\s*(?P<title>.+)$", re.IGNORECASE)
+
+
+def fall_back_to_file_title(meta: WorkMeta, path: str) -> None:
+    """With no title found, the file name is a weak stand-in (its confidence says so)."""
+    if not meta.title:
+        stem = path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        meta.title, meta.title_confidence = stem, 0.2
 
 
 @dataclass

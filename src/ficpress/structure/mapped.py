@@ -15,6 +15,7 @@ from typing import Any
 from ficpress.model import Block, Chapter, OffsetMap, Restoration, Source, Span, Work
 from ficpress.structure import dividers, inline
 from ficpress.structure.flashback import flashback_spans
+from ficpress.structure.frontmatter import fall_back_to_file_title
 from ficpress.structure.headings import parse_end_marker
 from ficpress.structure.lines import Unit
 from ficpress.structure.scenes import build_scenes
@@ -123,9 +124,7 @@ def build_mapped(source: Source, restoration: Restoration) -> Work:
         spans.append(sp)
     spans.sort(key=lambda s: (s.start, -s.end))
     scenes = build_scenes(units, len(chapters))
-    if not meta.title:
-        stem = source.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        meta.title, meta.title_confidence = stem, 0.2
+    fall_back_to_file_title(meta, source.path)
     if meta.chapters_posted is None:
         meta.chapters_posted = len(chapters)
     return Work(

@@ -430,10 +430,7 @@ def build_plain(source: Source, restoration: Restoration) -> Work:
         units = merged
         first = _first_story_unit(units)
 
-    if not meta.title:
-        # No title line: the file name is a weak stand-in (confidence says so).
-        stem = source.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        meta.title, meta.title_confidence = stem, 0.2
+    frontmatter.fall_back_to_file_title(meta, source.path)
     chapters = chapters_mod.build_chapters(units, first, len(text), meta.title)
     _note_roles(units, len(chapters))
     spans: list[Span] = flashback_spans(units)
