@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ficpress.ingest.markup import ChapterPart, Item, WorkParts, collect_items, items_text, text_of
+from ficpress.ingest.markup import ChapterPart, Item, WorkParts, collect_items, items_text, tag_name, text_of
 from ficpress.ingest.metadata import (
     language_code,
     parse_chapters,
@@ -102,13 +102,6 @@ _STATS = re.compile(r"(Published|Updated|Completed|Words|Chapters|Comments|Kudos
 _WORK_URL = re.compile(r"(https?://[^/\s\"']*archiveofourown\.org/works/(\d+))|/works/(\d+)")
 
 
-def _tag(el: Any) -> str:
-    t = el.tag
-    if not isinstance(t, str):
-        return ""
-    return t.rsplit("}", 1)[-1].lower()
-
-
 def _classes(el: Any) -> list[str]:
     return (el.get("class") or "").split()
 
@@ -122,14 +115,14 @@ def _norm_label(text: str) -> str:
 
 
 def _is_label_p(el: Any) -> bool:
-    return _tag(el) == "p" and _norm_label(text_of(el)) in _LABELS and not _kids(el)[1:]
+    return tag_name(el) == "p" and _norm_label(text_of(el)) in _LABELS and not _kids(el)[1:]
 
 
 _WRAPPER_IDS = ("preface", "chapters", "afterword", "endnotes")
 
 
 def _is_wrapper(el: Any, depth: int = 0) -> bool:
-    tag = _tag(el)
+    tag = tag_name(el)
     if tag not in ("div", "body", "section", "html"):
         return False
     ident = el.get("id") or ""
@@ -143,14 +136,14 @@ def _is_wrapper(el: Any, depth: int = 0) -> bool:
     kids = _kids(el)
     if not kids:
         return False
-    tags = [_tag(k) for k in kids]
+    tags = [tag_name(k) for k in kids]
     if "dl" in tags[:3] or "h1" in tags:
         return True
     if tags[0] == "h2" and len(kids) <= 10 and all(t in ("h2", "p", "blockquote", "div", "h4") for t in tags):
         return True  # a chapter's meta group
     if any(_is_label_p(k) for k in kids):
         return True
-    return depth < 2 and any(_tag(k) == "div" and _is_wrapper(k, depth + 1) for k in kids[:8])
+    return depth < 2 and any(tag_name(k) == "div" and _is_wrapper(k, depth + 1) for k in kids[:8])
 
 
 def _leaves(el: Any, ctx: str | None = None) -> list[tuple[Any, str | None]]:
@@ -173,7 +166,7 @@ def _leaves(el: Any, ctx: str | None = None) -> list[tuple[Any, str | None]]:
 
 
 def _values(dd: Any) -> list[str]:
-    links = [text_of(a) for a in dd.iter() if _tag(a) == "a" and text_of(a)]
+    links = [text_of(a) for a in dd.iter() if tag_name(a) == "a" and text_of(a)]
     if links:
         return links
     return [v for v in (s.strip() for s in re.split(r",\s*", text_of(dd))) if v]
@@ -231,7 +224,7 @@ def _dl_pairs(dl: Any) -> list[tuple[str, Any]]:
     pairs: list[tuple[str, Any]] = []
     label = None
     for k in _kids(dl):
-        t = _tag(k)
+        t = tag_name(k)
         if t == "dt":
             label = text_of(k)
         elif t == "dd" and label is not None:
@@ -241,7 +234,7 @@ def _dl_pairs(dl: Any) -> list[tuple[str, Any]]:
 
 
 def _is_tag_dl(dl: Any) -> bool:
-    labels = {_norm_label(text_of(k)) for k in _kids(dl) if _tag(k) == "dt"}
+    labels = {_norm_label(text_of(k)) for k in _kids(dl) if tag_name(k) == "dt"}
     return bool(labels & {"rating", "stats", "archive warning", "archive warnings", "fandom", "fandoms"})
 
 
@@ -256,7 +249,7 @@ def _set_url(meta: WorkMeta, href: str) -> None:
 
 
 def _authors_from(el: Any) -> list[str]:
-    links = [text_of(a) for a in el.iter() if _tag(a) == "a" and text_of(a)]
+    links = [text_of(a) for a in el.iter() if tag_name(a) == "a" and text_of(a)]
     if links:
         return links
     t = re.sub(r"^\s*by\s+", "", text_of(el), flags=re.I)
@@ -281,17 +274,17 @@ def parse_download(root: Any, meta: WorkMeta) -> WorkParts:
     current_marks = 0
     prev_tag = ""
     for el, ctx in _leaves(body_of(root)):
-        tag = _tag(el)
+        tag = tag_name(el)
         after_title, prev_tag = prev_tag == "h1", tag
         if ctx == "preface":
             has_preface = True
         text = text_of(el)
         if tag == "p" and "Posted originally on the" in text:
             for a in el.iter():
-                if _tag(a) == "a" and "/works/" in (a.get("href") or ""):
+                if tag_name(a) == "a" and "/works/" in (a.get("href") or ""):
                     _set_url(meta, a.get("href") or "")
             kids = _kids(el)
-            if kids and _tag(kids[0]) == "b":
+            if kids and tag_name(kids[0]) == "b":
                 meta.raw["message_title"] = text_of(kids[0])
             continue
         if tag == "p" and text.startswith("Please drop by the"):
@@ -344,7 +337,7 @@ def parse_download(root: Any, meta: WorkMeta) -> WorkParts:
             continue
         if skip_next_list and tag in ("ul", "ol"):
             skip_next_list = False
-            meta.raw["toc"] = [text_of(li) for li in el if _tag(li) == "li"]
+            meta.raw["toc"] = [text_of(li) for li in el if tag_name(li) == "li"]
             continue
         if "endnote-link" in _classes(el) or text.startswith(("See the end of the", "(See the end of the")):
             continue
@@ -405,7 +398,7 @@ def _has(cls: str) -> str:
 
 
 def _blockquote_items(el: Any) -> list[Item]:
-    bqs = [b for b in el.iter() if _tag(b) == "blockquote"]
+    bqs = [b for b in el.iter() if tag_name(b) == "blockquote"]
     return collect_items(*bqs) if bqs else []
 
 
@@ -417,7 +410,7 @@ def parse_page(root: Any, meta: WorkMeta) -> WorkParts:
         pairs = []
         for label, dd in _dl_pairs(dls[0]):
             if _norm_label(label) == "stats":
-                inner = [k for k in dd.iter() if _tag(k) == "dl"]
+                inner = [k for k in dd.iter() if tag_name(k) == "dl"]
                 stats = (
                     " ".join(f"{a} {text_of(b)}" for a, b in _dl_pairs(inner[0])) if inner else text_of(dd)
                 )
@@ -461,7 +454,7 @@ def parse_page(root: Any, meta: WorkMeta) -> WorkParts:
         if n:
             assoc = n[0].xpath(f".//ul[{_has('associations')}]")
             if assoc:
-                meta.raw["associations"] = [text_of(li) for li in assoc[0] if _tag(li) == "li"]
+                meta.raw["associations"] = [text_of(li) for li in assoc[0] if tag_name(li) == "li"]
             parts.head_notes = _blockquote_items(n[0])
     end = scope.xpath(".//*[@id='work_endnotes']")
     if end:
@@ -496,7 +489,7 @@ def parse_page(root: Any, meta: WorkMeta) -> WorkParts:
             parts.chapters.append(ch)
     else:
         body = container.xpath(f".//div[{_has('userstuff')}]")
-        body = [b for b in body if not any(_tag(a) == "blockquote" for a in b.iterancestors())]
+        body = [b for b in body if not any(tag_name(a) == "blockquote" for a in b.iterancestors())]
         ch = ChapterPart(title=meta.title, implicit=True, items=collect_items(*body[:1]))
         parts.chapters.append(ch)
     select = root.xpath("//select[@id='selected_id']//option")

@@ -22,7 +22,7 @@ from lxml import etree
 from ficpress.errors import FicpressError
 from ficpress.ingest.files import ARCHIVE_MAX, MB
 from ficpress.ingest.html import body_of, parse_xml_bytes, split_by_headings
-from ficpress.ingest.markup import ChapterPart, WorkParts, assemble, collect_items
+from ficpress.ingest.markup import ChapterPart, WorkParts, assemble, collect_items, tag_name
 from ficpress.ingest.metadata import parse_date, parse_series, split_list
 from ficpress.model import Series, Source, SourceInfo, WorkMeta
 
@@ -131,16 +131,11 @@ def _declared_entries(path: Path) -> int:
     return count
 
 
-def _local(el: Any) -> str:
-    t = el.tag
-    return t.rsplit("}", 1)[-1].lower() if isinstance(t, str) else ""
-
-
 def _find_opf(arc: _Archive) -> str:
     if arc.has("META-INF/container.xml"):
         root = parse_xml_bytes(arc.path, arc.read("META-INF/container.xml", 1 * MB), "META-INF/container.xml")
         for el in root.iter():
-            if _local(el) == "rootfile":
+            if tag_name(el) == "rootfile":
                 full = el.get("full-path") or ""
                 if full and arc.has(full):
                     return full
@@ -187,7 +182,7 @@ def _read(arc: _Archive) -> Source:
     md = _opf_metadata(opf)
     manifest: dict[str, tuple[str, str, str]] = {}
     for el in opf.iter():
-        if _local(el) == "item":
+        if tag_name(el) == "item":
             href = posixpath.normpath(posixpath.join(base, unquote(el.get("href") or "")))
             manifest[el.get("id") or href] = (
                 href,
@@ -196,7 +191,7 @@ def _read(arc: _Archive) -> Source:
             )
     spine: list[str] = []
     for el in opf.iter():
-        if _local(el) == "itemref":
+        if tag_name(el) == "itemref":
             item = manifest.get(el.get("idref") or "")
             if item and (item[1] in _XHTML or item[0].lower().endswith((".xhtml", ".html", ".htm"))):
                 if "nav" in item[2].split():
@@ -241,7 +236,7 @@ def _opf_metadata(opf: Any) -> dict[str, Any]:
         "meta": {},
     }
     for el in opf.iter():
-        name = _local(el)
+        name = tag_name(el)
         attrs = {k.rsplit("}", 1)[-1]: v for k, v in el.attrib.items()}
         if name == "title":
             md["titles"].append(_text(el))
@@ -367,10 +362,10 @@ def _toc_labels(
             root = parse_xml_bytes(arc.path, arc.read(href, 8 * MB), href)
             d = posixpath.dirname(href)
             for np in root.iter():
-                if _local(np) != "navpoint":
+                if tag_name(np) != "navpoint":
                     continue
-                label = next((_text(t) for t in np.iter() if _local(t) == "text"), "")
-                src = next((c.get("src") for c in np if _local(c) == "content"), None)
+                label = next((_text(t) for t in np.iter() if tag_name(t) == "text"), "")
+                src = next((c.get("src") for c in np if tag_name(c) == "content"), None)
                 if src:
                     key = posixpath.normpath(posixpath.join(d, unquote(src.split("#")[0])))
                     labels.setdefault(key, label)
@@ -378,7 +373,7 @@ def _toc_labels(
             root = parse_xml_bytes(arc.path, arc.read(href, 8 * MB), href)
             d = posixpath.dirname(href)
             for a in root.iter():
-                if _local(a) == "a" and a.get("href"):
+                if tag_name(a) == "a" and a.get("href"):
                     key = posixpath.normpath(posixpath.join(d, unquote(a.get("href").split("#")[0])))
                     labels.setdefault(key, _text(a))
     return labels

@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from ficpress.ingest.decode import Decoded
-from ficpress.ingest.markup import ChapterPart, Item, WorkParts, assemble, collect_items, file_level, text_of
+from ficpress.ingest.markup import (
+    ChapterPart,
+    Item,
+    WorkParts,
+    assemble,
+    collect_items,
+    file_level,
+    tag_name,
+    text_of,
+)
 from ficpress.ingest.text import HEADER_LABELS, apply_header, decoding_raw, source_info
 from ficpress.model import Source, WorkMeta
 
@@ -67,7 +76,7 @@ def _entries_to_meta(meta: WorkMeta, entries: list[tuple[str, str]]) -> None:
 def _title_page_entries(body: Any) -> list[tuple[str, str]]:
     """'<b>Label:</b> value<br/>' runs (or table rows) of FanFicFare's title page."""
     entries: list[tuple[str, str]] = []
-    rows = [r for r in body.iter() if _local(r) == "tr"]
+    rows = [r for r in body.iter() if tag_name(r) == "tr"]
     if rows:
         for r in rows:
             t = text_of(r)
@@ -76,28 +85,23 @@ def _title_page_entries(body: Any) -> list[tuple[str, str]]:
                 entries.append((m.group(1), m.group(2)))
         return entries
     for b in body.iter():
-        if _local(b) != "b":
+        if tag_name(b) != "b":
             continue
         label = text_of(b).rstrip(":").strip()
         if not label or not text_of(b).endswith(":"):
             continue
         value_parts = [b.tail or ""]
         sib = b.getnext()
-        while sib is not None and _local(sib) not in ("br", "b"):
+        while sib is not None and tag_name(sib) not in ("br", "b"):
             value_parts.append(text_of(sib) + (sib.tail or ""))
             sib = sib.getnext()
         entries.append((label, re.sub(r"\s+", " ", "".join(value_parts)).strip()))
     return entries
 
 
-def _local(el: Any) -> str:
-    t = el.tag
-    return t.rsplit("}", 1)[-1].lower() if isinstance(t, str) else ""
-
-
 def _title_line(meta: WorkMeta, h: Any) -> None:
     """'<a>Title</a> by <a>Author</a>' -> title and authors (the byline, not dc:creator)."""
-    links = [a for a in h.iter() if _local(a) == "a"]
+    links = [a for a in h.iter() if tag_name(a) == "a"]
     text = text_of(h)
     if links:
         meta.title = text_of(links[0])
@@ -121,7 +125,7 @@ def parse_epub(docs: list[tuple[str, Any]], meta: WorkMeta, md: dict[str, Any]) 
         cls = (body.get("class") or "").split()
         base = name.rsplit("/", 1)[-1]
         if "fff_titlepage" in cls or base.startswith("title_page"):
-            h = next((e for e in body.iter() if _local(e) in ("h1", "h2", "h3")), None)
+            h = next((e for e in body.iter() if tag_name(e) in ("h1", "h2", "h3")), None)
             if h is not None:
                 _title_line(meta, h)
             _entries_to_meta(meta, _title_page_entries(body))
@@ -133,7 +137,7 @@ def parse_epub(docs: list[tuple[str, Any]], meta: WorkMeta, md: dict[str, Any]) 
             or base.startswith(("toc_page", "log_page", "cover"))
         ):
             continue
-        heads = [e for e in body.iter() if _local(e) in ("h1", "h2", "h3")]
+        heads = [e for e in body.iter() if tag_name(e) in ("h1", "h2", "h3")]
         marked = [e for e in heads if "fff_chapter_title" in (e.get("class") or "")]
         heads = marked or heads[:1]
         title = text_of(heads[0]) if heads else ""
@@ -148,19 +152,21 @@ def parse_html(root: Any, meta: WorkMeta) -> WorkParts:
     from ficpress.ingest.html import body_of, split_by_headings
 
     body = body_of(root)
-    h1 = next((e for e in body.iter() if _local(e) == "h1"), None)
+    h1 = next((e for e in body.iter() if tag_name(e) == "h1"), None)
     if h1 is not None:
         _title_line(meta, h1)
         h1.getparent().remove(h1)
-    table = next((e for e in body.iter() if _local(e) == "table" and "full" in (e.get("class") or "")), None)
+    table = next(
+        (e for e in body.iter() if tag_name(e) == "table" and "full" in (e.get("class") or "")), None
+    )
     if table is not None:
         _entries_to_meta(meta, _title_page_entries(table))
         table.getparent().remove(table)
     for a in list(body.iter()):
-        if _local(a) == "a" and (a.get("name") or "") == "TOCTOP":
+        if tag_name(a) == "a" and (a.get("name") or "") == "TOCTOP":
             nxt = a.getnext()
             a.getparent().remove(a)
-            if nxt is not None and _local(nxt) == "p":
+            if nxt is not None and tag_name(nxt) == "p":
                 nxt.getparent().remove(nxt)  # the list of chapter links
     items = [i for i in collect_items(body) if not (i.kind == "heading" and i.text == "Table of Contents")]
     parts = split_by_headings(items, meta)

@@ -30,6 +30,7 @@ __all__ = [
     "collect_items",
     "assemble",
     "text_of",
+    "tag_name",
     "BLOCK_TAGS",
 ]
 
@@ -181,7 +182,8 @@ class WorkParts:
 # --------------------------------------------------------------------------- element -> items
 
 
-def _tag(el: Any) -> str:
+def tag_name(el: Any) -> str:
+    """Lower-case local name of an element (namespace dropped); '' for comments and processing instructions."""
     t = el.tag
     if not isinstance(t, str):
         return ""
@@ -324,7 +326,7 @@ class _Collector:
         if depth > 200:  # absurd nesting: read its text flat
             self._p(attrs).add(text_of(el))
             return
-        tag = _tag(el)
+        tag = tag_name(el)
         if not tag:  # comment / processing instruction
             if el.tail:
                 self._p(attrs).add(el.tail)
