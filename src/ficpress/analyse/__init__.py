@@ -13,6 +13,7 @@ the story half (scenes, POV, network, arc, counts) is merged in from
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from typing import Any
@@ -74,19 +75,18 @@ def people(
     if narrator is not None:
         chars.append(narrator)
 
-    refs = _refs(chars)
-    _epithets(text, chars, refs, idx)
-    refs += _subject_pronouns(text, refs, [c.gender for c in chars], idx, paras, breaks)
-    res = sp.Resolver(refs, [c.gender for c in chars], _index_of(chars, narrator), _likely_people(chars))
-    atts = sp.attribute(text, paras, speech, res, breaks)
-    # nicknames the story teaches: a term of address used for one person, line after line
-    if _learn_vocatives(text, speech, atts, chars):
-        chars = [c for c in chars if c.mentions]
+    def decide(chars: list[ch.Character]) -> tuple[list[sp.Ref], sp.Resolver, list[sp.Attribution]]:
         refs = _refs(chars)
         _epithets(text, chars, refs, idx)
         refs += _subject_pronouns(text, refs, [c.gender for c in chars], idx, paras, breaks)
         res = sp.Resolver(refs, [c.gender for c in chars], _index_of(chars, narrator), _likely_people(chars))
-        atts = sp.attribute(text, paras, speech, res, breaks)
+        return refs, res, sp.attribute(text, paras, speech, res, breaks)
+
+    refs, res, atts = decide(chars)
+    # nicknames the story teaches: a term of address used for one person, line after line
+    if _learn_vocatives(text, speech, atts, chars):
+        chars = [c for c in chars if c.mentions]
+        refs, res, atts = decide(chars)
     table = rk.candidates(text, paras, speech, atts, res, breaks)
     rk.rerank(speech, atts, table, rk.weights() if ranker_weights is None else ranker_weights)
     return _output(text, chars, speech, atts, refs, table, candidates_out)
@@ -97,8 +97,6 @@ def _breaks(text: str, paras: list[tuple[int, int]], blocks: list | None) -> set
     out: set[int] = set()
     starts = [p[0] for p in paras]
     if blocks:
-        import bisect
-
         for b in blocks:
             if b.kind in ("scene_break", "heading", "end_marker"):
                 out.add(bisect.bisect_left(starts, b.end))
@@ -122,8 +120,6 @@ def _subject_pronouns(
 ) -> list[sp.Ref]:
     """'She went to the fire.': a sentence-initial he/she in the narration continues the last subject
     of that gender, so later tags can follow the chain."""
-    import bisect
-
     events: list[tuple[int, int, int, str]] = []  # (pos, end, char or -1, gender or pronoun)
     for r in refs:
         if not r.in_quote and r.kind != "pronoun" and genders[r.char] in ("male", "female"):
@@ -136,12 +132,11 @@ def _subject_pronouns(
         if ch._is_initial(text, s, paras[pi][0] if paras else 0):
             events.append((s, m.end(), -1, "male" if m.group(1) == "He" else "female"))
     events.sort()
-    starts = [p[0] for p in paras]
     focus: dict[str, int] = {}
     last_par = -1
     out = []
     for s, e, c, what in events:
-        pi = max(0, bisect.bisect_right(starts, s) - 1)
+        pi = idx.paragraph_of(s)
         if pi != last_par:
             if any(b in breaks for b in range(last_par + 1, pi + 1)):
                 focus.clear()
@@ -562,8 +557,6 @@ def _epithets(text: str, chars: list[ch.Character], refs: list[sp.Ref], idx: ch.
     """'the redhead', 'the vampire': give each epithet to the person it keeps pointing at."""
     if not chars:
         return
-    import bisect
-
     refs.sort(key=lambda r: r.start)
     starts = [r.start for r in refs]
     votes: dict[str, Counter[int]] = defaultdict(Counter)
@@ -578,10 +571,9 @@ def _epithets(text: str, chars: list[ch.Character], refs: list[sp.Ref], idx: ch.
         if idx.in_quote(s) >= 0:
             continue
         sent_start = max(text.rfind(". ", 0, s), text.rfind("\n", 0, s)) + 1
-        in_sentence = {
-            r.char for r in refs[bisect.bisect_left(starts, sent_start) : bisect.bisect_left(starts, s)]
-        }
-        k = bisect.bisect_left(starts, sent_start) - 1
+        first = bisect.bisect_left(starts, sent_start)
+        in_sentence = {r.char for r in refs[first : bisect.bisect_left(starts, s)]}
+        k = first - 1
         g = ch.EPITHETS.get(word)
         while k >= 0 and refs[k].start > s - 1500:
             r = refs[k]
