@@ -76,9 +76,8 @@ def state_keys(left: str, right: str, state: str) -> tuple[str, str]:
     return f"{state}{l1}|{r1}", f"{state}{l1.translate(_COARSE)}|{r1.translate(_COARSE)}"
 
 
-# A sentence boundary: stop or line end, or a damaged position that is not inside a word.
-_BOUNDARY = re.compile(r"[.!\n]|(?<![A-Za-z])\x1a|\x1a(?![A-Za-z])")
 _FIRST = re.compile(r"[\s\x1a]*([A-Za-z]+)")
+# The last sentence boundary: stop or line end, or a damaged position that is not inside a word.
 _LAST_BOUNDARY = re.compile(r"(?s:.*)(?:[.!\n]|(?<![A-Za-z])\x1a|\x1a(?![A-Za-z]))")
 
 

@@ -62,10 +62,6 @@ class Score:
 _APOS = re.compile("\u2019(?=[A-Za-z0-9])")
 
 
-def _quote_balance(line: str) -> tuple[int, int]:
-    return line.count("\u201c") - line.count("\u201d"), line.count("\u2018")
-
-
 def score(
     clean: str, restored: str, repairs: list[Repair], *, questions: bool = False, threshold: float = 0.95
 ) -> Score:
