@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ficpress.model import Repair
+from ficpress.model import LineIndex, Repair
 
 
 @dataclass
@@ -71,11 +71,7 @@ def score(
     rest_lines = restored.split("\n")
     if len(clean_lines) != len(rest_lines):
         raise ValueError("restoration changed the number of lines")
-    line_starts = []
-    pos = 0
-    for ln in rest_lines:
-        line_starts.append(pos)
-        pos += len(ln) + 1
+    line_starts = LineIndex(restored).starts
     wrong_spans: list[tuple[int, int]] = []  # restored offsets that differ from clean
     for k, (c, r) in enumerate(zip(clean_lines, rest_lines, strict=True)):
         targets = [ch for ch in c if ord(ch) > 127 or (questions and ch == "?")]
