@@ -66,6 +66,11 @@ class Site:
     blind: bool = False  # inside a long run of damage: no context to judge from, always reviewed
     paired: bool = False  # one of two side by side decided as a pair: calibrated on its own map
 
+    @classmethod
+    def fixed(cls, start: int, end: int, kind: str, reason: str, candidates: list[tuple[str, float]]) -> Site:
+        """A site a deterministic rule settles: no slot in the view, its candidates given."""
+        return cls(start, end, kind, "fixed", slots=0, reason=reason, candidates=candidates)
+
 
 # --------------------------------------------------------------------------- finding sites
 
@@ -133,17 +138,7 @@ def _cjk_sites(text: str, sites: list[Site]) -> list[Site]:
         back = channel.undo_model1_char(ch)
         if back is None or not _plausible_cp1252(back):
             continue
-        out.append(
-            Site(
-                m.start(),
-                m.end(),
-                "fffd",
-                "fixed",
-                slots=0,
-                reason="rule:cp1252-multibyte",
-                candidates=[(back, 0.97)],
-            )
-        )
+        out.append(Site.fixed(m.start(), m.end(), "fffd", "rule:cp1252-multibyte", [(back, 0.97)]))
     return out
 
 

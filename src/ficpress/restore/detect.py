@@ -79,17 +79,7 @@ def mojibake_sites(text: str) -> list[Site]:
         if "\ufffd" in fixed:
             sites.extend(_lossy(run, m.start()))
             continue
-        sites.append(
-            Site(
-                m.start(),
-                m.end(),
-                "mojibake",
-                "fixed",
-                slots=0,
-                reason="ftfy:fix_encoding",
-                candidates=[(fixed, 0.995)],
-            )
-        )
+        sites.append(Site.fixed(m.start(), m.end(), "mojibake", "ftfy:fix_encoding", [(fixed, 0.995)]))
     return sites
 
 
@@ -102,17 +92,7 @@ def _lossy(run: str, offset: int) -> list[Site]:
     cands = _lossy_readings(run)
     if not cands:
         return []
-    return [
-        Site(
-            offset,
-            offset + len(run),
-            "mojibake",
-            "fixed",
-            slots=0,
-            reason="rule:lossy-cp1252",
-            candidates=cands,
-        )
-    ]
+    return [Site.fixed(offset, offset + len(run), "mojibake", "rule:lossy-cp1252", cands)]
 
 
 @lru_cache(maxsize=10_000)
@@ -169,17 +149,7 @@ def entity_sites(text: str) -> list[Site]:
         rep = html.unescape(g)
         if rep == m.group() or not rep or "\ufffd" in rep:
             continue
-        sites.append(
-            Site(
-                m.start(),
-                m.end(),
-                "entity",
-                "fixed",
-                slots=0,
-                reason="rule:html-entity",
-                candidates=[(rep, 0.995)],
-            )
-        )
+        sites.append(Site.fixed(m.start(), m.end(), "entity", "rule:html-entity", [(rep, 0.995)]))
     return sites
 
 
@@ -241,14 +211,6 @@ def typography_sites(text: str) -> list[Site]:
             sites.append(Site(m.start(), m.end(), "typography", "sq", reason="model:typography"))
         else:
             sites.append(
-                Site(
-                    m.start(),
-                    m.end(),
-                    "typography",
-                    "fixed",
-                    slots=0,
-                    reason="rule:double-hyphen",
-                    candidates=[("\u2014", 0.99)],
-                )
+                Site.fixed(m.start(), m.end(), "typography", "rule:double-hyphen", [("\u2014", 0.99)])
             )
     return sites
