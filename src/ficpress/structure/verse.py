@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 
 from ficpress.structure.lines import QUOTES, Line, ends_sentence
 
@@ -196,36 +197,21 @@ def _trim_prose_edges(lines: list[Line], info: dict[int, _Info], run: list[int])
     return run[a:b]
 
 
+def _groups(items: Iterable[int], keep: Callable[[int], bool]) -> list[list[int]]:
+    """The maximal stretches of consecutive items that `keep` accepts."""
+    return [list(g) for k, g in groupby(items, key=lambda i: bool(keep(i))) if k]
+
+
 def _runs(lines: list[Line], info: dict[int, _Info], lo: int, hi: int) -> list[list[int]]:
     """Consecutive candidate lines; narration lines between sung lines split a run."""
-    runs: list[list[int]] = []
-    cur: list[int] = []
-    for i in range(lo, hi):
-        inf = info.get(i)
-        if inf is not None and inf.cand:
-            cur.append(i)
-        else:
-            if cur:
-                runs.append(cur)
-            cur = []
-    if cur:
-        runs.append(cur)
+    runs = _groups(range(lo, hi), lambda i: (inf := info.get(i)) is not None and inf.cand)
     out: list[list[int]] = []
     for run in runs:
         run = _trim_prose_edges(lines, info, run)
         if not run:
             continue
         if any(info[i].multiline for i in run):
-            part: list[int] = []
-            for i in run:
-                if info[i].quoted:
-                    part.append(i)
-                else:
-                    if part:
-                        out.append(part)
-                    part = []
-            if part:
-                out.append(part)
+            out.extend(_groups(run, lambda i: info[i].quoted))
         else:
             out.append(run)
     return out
