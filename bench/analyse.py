@@ -154,15 +154,10 @@ def sample() -> ev.SampleScore | None:
 
 
 def _work_from_text(text: str):
+    from ficpress.analyse.quotes import paragraphs_of
     from ficpress.model import Block, Work
 
-    blocks = []
-    pos = 0
-    for line in text.split("\n"):
-        if line.strip():
-            blocks.append(Block("paragraph", pos, pos + len(line)))
-        pos += len(line) + 1
-    return Work(text=text, blocks=blocks)
+    return Work(text=text, blocks=[Block("paragraph", s, e) for s, e in paragraphs_of(text)])
 
 
 def _reset_peak() -> None:

@@ -13,19 +13,14 @@ import pytest
 from ficpress import ingest, pipeline
 from ficpress.analyse import analyse, people
 from ficpress.analyse import evaluate as ev
+from ficpress.analyse.quotes import paragraphs_of
 from ficpress.model import Block, Work
 
 ANNOTATION = Path(__file__).parent / "fixtures" / "analysis" / "breaking-alone.annotation.json"
 
 
 def _work(text: str) -> Work:
-    blocks = []
-    pos = 0
-    for line in text.split("\n"):
-        if line.strip():
-            blocks.append(Block("paragraph", pos, pos + len(line)))
-        pos += len(line) + 1
-    return Work(text=text, blocks=blocks)
+    return Work(text=text, blocks=[Block("paragraph", s, e) for s, e in paragraphs_of(text)])
 
 
 def _said(result: dict, text: str) -> list[tuple[str, str | None]]:

@@ -666,13 +666,7 @@ def run_damaged(doc: LitBankDoc) -> tuple[dict[str, Any], Any]:
 
     broken = "".join("\ufffd" if c in TYPOGRAPHY else c for c in doc.text)
     rest = restore.restore(Source(path=f"{doc.name}.txt", text=broken))
-    paras = []
-    pos = 0
-    for line in rest.text.split("\n"):
-        if line.strip():
-            paras.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return people(rest.text, paragraphs=paras), rest.offsets.to_source
+    return people(rest.text), rest.offsets.to_source  # no blocks: one paragraph per non-blank line
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
