@@ -104,32 +104,24 @@ def _decode_recording(data: bytes, codec: str, base: int = 0) -> tuple[str, list
     found: list[tuple[int, int, str]] = []
     pos = 0
     length = 0
-    for start, end in errors:
+    n = len(data)
+    for start, end in [*errors, (n, n)]:  # the sentinel decodes the piece after the last bad range
         if start > pos:
+            raw = data[pos:start]
             _tls.errors = []
-            piece = data[pos:start].decode(codec, "ficpress.record")
+            piece = raw.decode(codec, "ficpress.record")
             for s, e in _tls.errors:  # a stateful codec may still object inside a piece
                 found.append(
-                    (
-                        length + _char_index(piece, data[pos:start], s),
-                        base + pos + s,
-                        _hex(data, pos + s, pos + e),
-                    )
+                    (length + _char_index(piece, raw, s), base + pos + s, _hex(data, pos + s, pos + e))
                 )
             parts.append(piece)
             length += len(piece)
+        if start == n:
+            break
         found.append((length, base + start, _hex(data, start, end)))
         parts.append("\ufffd")
         length += 1
         pos = end
-    if pos < len(data):
-        _tls.errors = []
-        piece = data[pos:].decode(codec, "ficpress.record")
-        for s, e in _tls.errors:
-            found.append(
-                (length + _char_index(piece, data[pos:], s), base + pos + s, _hex(data, pos + s, pos + e))
-            )
-        parts.append(piece)
     found.sort()
     return "".join(parts), found
 
