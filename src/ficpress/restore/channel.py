@@ -71,22 +71,17 @@ def utf8_as_ascii(clean: str) -> str:
     return clean.encode("utf-8").decode("ascii", errors="replace")
 
 
-def utf8_as_cp1252(clean: str) -> str:
-    """Model 2b: a UTF-8 file read as Windows-1252 with replacement.
-
-    Python leaves 0x81 0x8D 0x8F 0x90 0x9D undefined, so `”` (E2 80 9D) becomes
-    `â€` + U+FFFD while `’` becomes the reversible `â€™`.
-    """
-    return clean.encode("utf-8").decode("cp1252", errors="replace")
-
-
 def question_marks(clean: str) -> str:
     """Model 3: every character outside ASCII written as `?` (one per code point)."""
     return clean.encode("ascii", errors="replace").decode("ascii")
 
 
 def mojibake(clean: str, times: int = 1) -> str:
-    """Model 4: UTF-8 read as Windows-1252, once or twice (reversible where bytes are defined)."""
+    """Model 4: UTF-8 read as Windows-1252, once or twice (reversible where bytes are defined).
+
+    Python leaves 0x81 0x8D 0x8F 0x90 0x9D undefined, so `”` (E2 80 9D) becomes
+    `â€` + U+FFFD while `’` becomes the reversible `â€™`.
+    """
     text = clean
     for _ in range(times):
         text = text.encode("utf-8").decode("cp1252", errors="replace")
@@ -105,15 +100,6 @@ CORRUPTIONS = {
 
 def utf8_len(s: str) -> int:
     return len(s.encode("utf-8"))
-
-
-def cp1252_byte(c: str) -> int | None:
-    """The single Windows-1252 byte of `c`, or None when it has none."""
-    try:
-        b = c.encode("cp1252")
-    except UnicodeEncodeError:
-        return None
-    return b[0] if len(b) == 1 else None
 
 
 def collapses_to_one(chars: str) -> bool:
