@@ -407,10 +407,8 @@ def restore_text(
             table = habits.get(site.channel)
             if not table or site.slots != 1:
                 return None
-            left, right = site.ctx or reduced_ctx(view, site.view_at)
-            if left[-1].isalpha() and right[0].isalpha():
-                return None  # inside a word the words decide, not habits
-            return table, state_keys(left, right, STATES[state])[1]
+            key = _habit_context(site, view, state)
+            return None if key is None else (table, key)
 
         def emit2(site: Site, state: int) -> list[tuple[str, float]]:
             cands = emit(site, state)
@@ -465,10 +463,9 @@ def _habits(
     for s in sites:
         if s.channel not in channels or s.slots != 1 or s.confidence < HABIT_SURE:
             continue
-        left, right = s.ctx or reduced_ctx(view, s.view_at)
-        if left[-1].isalpha() and right[0].isalpha():
+        key = _habit_context(s, view, s.state)
+        if key is None:
             continue
-        key = state_keys(left, right, STATES[s.state])[1]
         bucket = counts.setdefault(key, {})
         bucket[s.choice] = bucket.get(s.choice, 0) + 1
     out = {}
@@ -485,6 +482,14 @@ def _habits(
             ratio[c] = (bucket.get(c, 0) + HABIT_PRIOR * g) / ((n + HABIT_PRIOR) * g)
         out[key] = ratio
     return out
+
+
+def _habit_context(site: Site, view: str, state: int) -> str | None:
+    """The coarse context a habit is kept under; None inside a word, where the words decide, not habits."""
+    left, right = site.ctx or reduced_ctx(view, site.view_at)
+    if left[-1].isalpha() and right[0].isalpha():
+        return None
+    return state_keys(left, right, STATES[state])[1]
 
 
 def _drop_overlaps(sites: list[Site]) -> list[Site]:
