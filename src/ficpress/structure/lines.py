@@ -83,14 +83,6 @@ def ends_sentence(s: str) -> bool:
     return bool(t) and t[-1] in SENTENCE_END
 
 
-def quote_count(s: str) -> int:
-    return sum(s.count(q) for q in QUOTES)
-
-
-def words(s: str) -> int:
-    return len(s.split())
-
-
 @dataclass(slots=True)
 class Unit:
     """A block-to-be: one or more lines with a kind, before offsets become a `Block`.
