@@ -1,4 +1,4 @@
-"""Word lists the analysis reads: speech verbs and pronouns.
+"""Word lists the analysis reads: speech verbs.
 
 Why data files with generated inflections: a list of base forms is easy to read
 and extend; "snapped", "cries" and "whispering" come from small English rules.
@@ -46,8 +46,3 @@ def _verbs(name: str) -> frozenset[str]:
 
 
 SPEECH_VERBS = _verbs("speech_verbs.txt")
-
-MALE = frozenset({"he", "him", "his", "himself"})
-FEMALE = frozenset({"she", "her", "hers", "herself"})
-SUBJECT_PRONOUNS = {"he": "male", "she": "female"}
-PRONOUNS = MALE | FEMALE | {"i", "me", "my", "you", "your", "we", "us", "they", "them", "it", "its", "their"}
