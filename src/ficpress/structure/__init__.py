@@ -30,8 +30,13 @@ def build(source: Source, restoration: Restoration) -> Work:
         if source.structured and (source.blocks or source.chapters):
             from ficpress.structure.mapped import build_mapped
 
-            return build_mapped(source, restoration)
-        return build_plain(source, restoration)
+            work = build_mapped(source, restoration)
+        else:
+            work = build_plain(source, restoration)
     finally:
         if paused:
             gc.enable()
+    # Unless the source said how many chapters are posted, what was found is what is posted.
+    if work.meta.chapters_posted is None:
+        work.meta.chapters_posted = len(work.chapters)
+    return work

@@ -125,8 +125,6 @@ def build_mapped(source: Source, restoration: Restoration) -> Work:
     spans.sort(key=lambda s: (s.start, -s.end))
     scenes = build_scenes(units, len(chapters))
     fall_back_to_file_title(meta, source.path)
-    if meta.chapters_posted is None:
-        meta.chapters_posted = len(chapters)
     return Work(
         meta=meta,
         text=text,

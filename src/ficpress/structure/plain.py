@@ -455,8 +455,6 @@ def build_plain(source: Source, restoration: Restoration) -> Work:
     expected = [u.attrs["of"] for u in units if u.kind == "heading" and u.attrs.get("of")]
     if expected and meta.chapters_expected is None:
         meta.chapters_expected = max(expected)
-    if meta.chapters_posted is None:
-        meta.chapters_posted = len(chapters)
     disclaimers = [
         text[u.lo : u.hi] for u in units if u.kind == "note" and u.attrs.get("role") == "disclaimer"
     ]
