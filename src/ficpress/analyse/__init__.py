@@ -8,7 +8,7 @@ ordered sieves decide each line's speaker, then a small learned ranker
 (`ranker.py`, weights trained on LitBank and shipped as JSON) may overturn the
 weakly decided ones;
 the story half (scenes, POV, network, arc, counts) is merged in from
-`ficpress.analyse.story` when it is present.
+`ficpress.analyse.story`.
 """
 
 from __future__ import annotations
@@ -32,13 +32,10 @@ MIN_MENTIONS = 2
 
 def analyse(work: Work) -> dict[str, Any]:
     """Run the people analysis, then the story summary, and store the result on the work."""
+    from ficpress.analyse.story import summarise
+
     result = people(work.text, work.blocks)
-    try:
-        from ficpress.analyse.story import summarise
-    except ImportError:
-        summarise = None
-    if summarise is not None:
-        result.update(summarise(work, result["characters"], result["quotes"], result["mentions"]))
+    result.update(summarise(work, result["characters"], result["quotes"], result["mentions"]))
     work.analysis = result
     return result
 
