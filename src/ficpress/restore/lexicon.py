@@ -23,6 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ficpress.restore.context import LETTERS
+
 # Word starts that take an apostrophe (U+2019), never an opening quote.
 ELISIONS = frozenset(
     [
@@ -206,15 +208,12 @@ def pack_lexicon(groups: dict[str, bytes], top: dict[str, int], stems: str) -> b
     return pickle.dumps(data, protocol=4)
 
 
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-
-
 def _lword(left: str) -> str:
-    return left[len(left.rstrip(_LETTERS)) :]  # the trailing run of ASCII letters
+    return left[len(left.rstrip(LETTERS)) :]  # the trailing run of ASCII letters
 
 
 def _rword(right: str) -> str:
-    return right[: len(right) - len(right.lstrip(_LETTERS))]
+    return right[: len(right) - len(right.lstrip(LETTERS))]
 
 
 def letter_evidence(dist: dict[str, float], left: str, right: str) -> dict[str, float]:
