@@ -25,10 +25,10 @@ import smartypants
 
 from ficpress.model import Source
 from ficpress.restore import restore
-from ficpress.restore.channel import CORRUPTIONS, mojibake, prepare_clean
+from ficpress.restore.channel import CORRUPTIONS, mojibake
 from ficpress.restore.context import ContextModel
 from ficpress.restore.context import load as load_tables
-from ficpress.restore.fit import DEFAULT_CORPUS, SPLIT_NAME, books
+from ficpress.restore.fit import DEFAULT_CORPUS, SPLIT_NAME, books, clean_text, middle
 from ficpress.restore.lexicon import zipf
 from ficpress.restore.measure import Score, score
 
@@ -39,14 +39,8 @@ REPEAT = 3  # timed runs per book; the fastest counts
 def load(corpus: Path, full: bool) -> dict[str, str]:
     out = {}
     for p in books(corpus, held_out=True):
-        text = prepare_clean(p.read_text(encoding="utf-8"))
-        if not full and len(text) > SAMPLE_CHARS:
-            # whole paragraphs from the middle of the book: never cut a line
-            mid = len(text) // 2 - SAMPLE_CHARS // 2
-            a = text.index("\n", mid) + 1
-            b = text.index("\n", a + SAMPLE_CHARS)
-            text = text[a:b]
-        out[p.stem.split("_", 1)[1]] = text
+        text = clean_text(p)
+        out[p.stem.split("_", 1)[1]] = text if full else middle(text, SAMPLE_CHARS)
     return out
 
 

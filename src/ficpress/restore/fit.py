@@ -206,7 +206,7 @@ def cross_fit(texts: list[str], prune: int, chars: int) -> dict[str, list[list[f
             use(name, ContextModel(count(fit_on, pattern, prune, name == "question")))
         try:
             for clean in judge:
-                part = _middle(clean, chars)
+                part = middle(clean, chars)
                 for name, damages in CALIBRATION_DAMAGE.items():
                     for dmg in damages:
                         damaged = CORRUPTIONS[dmg](part)
@@ -229,7 +229,8 @@ def cross_fit(texts: list[str], prune: int, chars: int) -> dict[str, list[list[f
     return out
 
 
-def _middle(text: str, chars: int) -> str:
+def middle(text: str, chars: int) -> str:
+    """About `chars` of whole paragraphs from the middle of a book: a slice never cuts a line."""
     if len(text) <= chars:
         return text
     a = text.index("\n", len(text) // 2 - chars // 2) + 1
