@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, pattern in (("fffd", _NON_ASCII), ("question", _NON_ASCII_OR_Q)):
         tables = count(texts, pattern, args.prune, name == "question")
         tables["calibration"] = calibration[name]
-        size = write(tables, DATA / f"{name}.pkl.z")
+        size = write(tables, DATA / f"{name}.pkl")
         print(f"{name}: {size / 1e6:.2f} MB from {len(paths)} books ({SPLIT_NAME})")
         for group, pts in calibration[name].items():
             print(f"  calibration {group or 'all'} (raw -> right): {pts}")
