@@ -3,15 +3,34 @@
 Subcommand modules are imported only when their command runs (or when help lists
 them): a conversion should not pay for the modules of `inspect` or `analyse`.
 The parser (`app`) is made on first use.
+
+`main()` is the program: it runs one command and the process ends. Start-up
+creates tens of thousands of objects that live until the end (modules,
+functions, the parser) and no garbage worth a collection pass, so the cyclic
+collector is paused until the subcommand's modules are loaded, and what exists
+then is frozen (never scanned again). At the end everything still alive is
+frozen again, so the interpreter's shutdown does not scan and free, object by
+object, memory the operating system takes back at once.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 from typing import Any
 
 # name -> module under ficpress.commands exposing `command`
 COMMANDS = ("convert", "inspect", "restore", "analyse")
+
+_startup_paused = False  # main() paused the collector for start-up; the first subcommand resumes it
+
+
+def _end_startup() -> None:
+    global _startup_paused
+    if _startup_paused:
+        _startup_paused = False
+        gc.freeze()
+        gc.enable()
 
 
 def _build_app() -> Any:
@@ -33,6 +52,7 @@ def _build_app() -> Any:
                 sub = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
                 sub.command(cmd_name)(module.command)
                 cmd = self.commands[cmd_name] = typer.main.get_command(sub)
+                _end_startup()
             return cmd
 
     app = typer.Typer(
@@ -60,7 +80,15 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
-    __getattr__("app")()
+    global _startup_paused
+    if gc.isenabled():
+        gc.disable()
+        _startup_paused = True
+    try:
+        __getattr__("app")()
+    finally:
+        _end_startup()
+        gc.freeze()
 
 
 if __name__ == "__main__":
