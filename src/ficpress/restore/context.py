@@ -216,6 +216,8 @@ class ContextModel:
         self.prior: dict[str, float] = {}
         total = sum(_decode(tables["prior"]).values())
         self.prior = {c: n / total for c, n in _decode(tables["prior"]).items()}
+        # every candidate a table can offer is in the prior: these are its letters
+        self.letters = frozenset(c for c in self.prior if c[0].isalpha())
         # per level: key -> (weight of this level, {target: share})
         self.levels = [_level(tables["levels"][name]) for name in LEVELS]
         self.state1 = _level(tables["levels"]["s1"])
@@ -240,12 +242,17 @@ class ContextModel:
         base = self._dist(left, right)
         if not state or (left[-1:].isalpha() and right[:1].isalpha()):
             return base
-        ratio = self._ratio(*state_keys(left, right, state))
+        ratio = self._state_ratio(left[-1:] or "\n", right[:1] or "\n", state)
         if not ratio:
             return base
         out = {c: p * ratio.get(c, 1.0) for c, p in base.items()}
         z = sum(out.values()) or 1.0
         return {c: p / z for c, p in out.items()}
+
+    @lru_cache(maxsize=50_000)  # noqa: B019
+    def _state_ratio(self, l1: str, r1: str, state: str) -> dict[str, float]:
+        """`_ratio` by the two neighbouring characters, which are all its keys read."""
+        return self._ratio(*state_keys(l1, r1, state))
 
     @lru_cache(maxsize=50_000)  # noqa: B019
     def _ratio(self, key1: str, keyk: str) -> dict[str, float]:
@@ -343,12 +350,45 @@ class ContextModel:
 
     @lru_cache(maxsize=200_000)  # noqa: B019 - one model per process; contexts repeat a lot
     def _dist(self, left: str, right: str) -> dict[str, float]:
+        # the keys of `keys()`, each made only when the levels before it leave weight over: most
+        # positions are settled by their words and the 4 characters around them
+        ls = len(left.rstrip(LETTERS))
+        rn = len(right) - len(right.lstrip(LETTERS))
+        lw = left[ls:].lower()
+        rw = right[:rn].lower()
+        l1 = left[-1:] or "\n"
+        r1 = right[:1] or "\n"
+        lend = left[ls - 1 : ls] if lw else ""
+        rend = right[rn : rn + 1] if rw else ""
+        levels = self.levels
         out: dict[str, float] = {}
         w = 1.0
-        for level, key in zip(self.levels, keys(left, right), strict=True):
-            if not key:
-                continue
-            hit = level.get(key)
+        for n in range(10):
+            if n == 0:
+                key = f"{lend}{lw or l1.translate(_CLASS)}|{rw or r1.translate(_CLASS)}{rend}"
+            elif n == 1:
+                key = f"{left[-4:]}|{right[:4]}"
+            elif n == 2:
+                key = f"{left[-3:]}|{right[:3]}"
+            elif n == 3:
+                if not rw:
+                    continue
+                key = f"{l1.translate(_CLASS)}|{rw}{rend}"
+            elif n == 4:
+                if not lw:
+                    continue
+                key = f"{lend}{lw}|{r1.translate(_CLASS)}"
+            elif n == 5:
+                key = f"{left[-2:]}|{right[:2]}"
+            elif n == 6:
+                key = f"{left[-3:].translate(_CLASS)}|{right[:3].translate(_CLASS)}"
+            elif n == 7:
+                key = f"{l1}|{r1}"
+            elif n == 8:
+                key = f"{l1.translate(_CLASS)}|{r1.translate(_CLASS)}"
+            else:
+                key = f"{l1.translate(_COARSE)}|{r1.translate(_COARSE)}"
+            hit = levels[n].get(key)
             if hit is None:
                 continue
             lam, shares = hit

@@ -15,6 +15,7 @@ import bisect
 import math
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from ficpress.model import LineIndex, Repair, Restoration
@@ -65,6 +66,7 @@ class Site:
     fw: str | None = None  # question sites: the first word of the sentence, with the next class
     blind: bool = False  # inside a long run of damage: no context to judge from, always reviewed
     paired: bool = False  # one of two side by side decided as a pair: calibrated on its own map
+    hctx: str | None = None  # the neighbours a habit is kept under ("" inside a word; set on first use)
 
     @classmethod
     def fixed(cls, start: int, end: int, kind: str, reason: str, candidates: list[tuple[str, float]]) -> Site:
@@ -194,7 +196,10 @@ def reduced_ctx(view: str, i: int) -> tuple[str, str]:
     Why: rankings are memoised by this window, which repeats far more often than 14
     characters on each side do (`n’t `, `I’m `, `.” `).
     """
-    left, right = _ctx(view, i)
+    left = view[i - WIDE : i] if i >= WIDE else "\n" + view[:i]
+    right = view[i + 1 : i + 1 + WIDE]
+    if len(right) < WIDE:
+        right += "\n"
     nl = len(left) - len(left.rstrip(LETTERS))  # the word ending the left side
     nr = len(right) - len(right.lstrip(LETTERS))
     return left[-max(4, nl + 1) :], right[: max(4, nr + 1)]
@@ -210,17 +215,24 @@ def rank(
     if site.channel == "pair":
         return _rank_pair(site, view, model, state)
     left, right = ctx or reduced_ctx(view, i)
-    dist = dict(model.distribution(left, right, state))
-    if site.channel == "one":
+    dist = model.distribution(left, right, state)  # shared with the model's cache: copied before a change
+    channel_ = site.channel
+    combos = None
+    if channel_ == "one":
         if left[-1:].isalpha() and ends_accented_word(left):
-            dist.update(_combos(view, i, model, state))
-    elif site.channel == "question" and dist.get("?", 0.0) > 1e-4:
+            combos = _combos(view, i, model, state)
+            dist = {**dist, **combos}
+    elif channel_ == "question" and dist.get("?", 0.0) > 1e-4:
+        dist = dict(dist)
         dist["?"] *= model.question_ratio(view, i, right, site.fw) * QUESTION_BIAS
-    elif site.channel == "dq":
+    elif channel_ == "dq":
         dist = {c: p for c, p in dist.items() if c in "\u201c\u201d"}
-    elif site.channel == "sq":
+    elif channel_ == "sq":
         dist = {c: p for c, p in dist.items() if c in "\u2018\u2019"}
-    if sum(p for c, p in dist.items() if c[0].isalpha()) > 0.002:
+    # most contexts offer no letter at all: the sum is taken only where one is
+    if (combos or not model.letters.isdisjoint(dist)) and sum(
+        p for c, p in dist.items() if c[0].isalpha()
+    ) > 0.002:
         dist = letter_evidence(dist, left, right)
     # measured: `?` documents lose more than they gain from the trailing-off ellipsis
     dist = apostrophe_evidence(dist, left, right, state, trailing=site.channel != "question")
@@ -263,7 +275,12 @@ def _normalise(dist: dict[str, float]) -> list[tuple[str, float]]:
     if total <= 0:
         return [("\u2019", 1.0)]
     floor = total * 1e-4
-    return sorted(((c, p / total) for c, p in dist.items() if p >= floor), key=lambda x: -x[1])
+    out = [(c, p / total) for c, p in dist.items() if p >= floor]
+    out.sort(key=_SHARE, reverse=True)  # stable, as sorting by the negated share was
+    return out
+
+
+_SHARE = itemgetter(1)
 
 
 def _combos(view: str, i: int, model: ContextModel, state: str) -> dict[str, float]:
@@ -486,10 +503,11 @@ def _habits(
 
 def _habit_context(site: Site, view: str, state: int) -> str | None:
     """The coarse context a habit is kept under; None inside a word, where the words decide, not habits."""
-    left, right = site.ctx or reduced_ctx(view, site.view_at)
-    if left[-1].isalpha() and right[0].isalpha():
-        return None
-    return state_keys(left, right, STATES[state])[1]
+    h = site.hctx
+    if h is None:
+        left, right = site.ctx or reduced_ctx(view, site.view_at)
+        h = site.hctx = "" if left[-1].isalpha() and right[0].isalpha() else state_keys(left, right, "")[1]
+    return STATES[state] + h if h else None
 
 
 def _drop_overlaps(sites: list[Site]) -> list[Site]:
@@ -528,7 +546,9 @@ def _split_pairs(sites: list[Site]) -> list[Site]:
 
 def _assemble(text: str, sites: list[Site], review_threshold: float) -> Restoration:
     sites = _split_pairs(sites)
-    idx = LineIndex(text)
+    starts = LineIndex(text).starts
+    nlines = len(starts)
+    line = 0  # index of the line the current site is on: sites come in order, so it only advances
     parts: list[str] = []
     repairs: list[Repair] = []
     calibrators: dict[str, Any] = {}
@@ -537,16 +557,17 @@ def _assemble(text: str, sites: list[Site], review_threshold: float) -> Restorat
     for site in sites:
         if not site.choice:
             site.choice, site.confidence = site.candidates[0]
-        parts.append(text[pos : site.start])
-        out_len += site.start - pos
-        original = text[site.start : site.end]
+        start = site.start
+        parts.append(text[pos:start])
+        out_len += start - pos
+        original = text[start : site.end]
         rep = site.choice
         pos = site.end
-        if rep == original and not (site.kind == "question" and site.confidence < 0.999):
+        kind = site.kind
+        if rep == original and not (kind == "question" and site.confidence < 0.999):
             parts.append(rep)
             out_len += len(rep)
             continue
-        line, col = idx.line_col(site.start)
         raw = site.confidence
         if site.channel != "fixed":
             name = "question" if site.channel == "question" else "fffd"
@@ -562,24 +583,27 @@ def _assemble(text: str, sites: list[Site], review_threshold: float) -> Restorat
             parts.append(rep)
             out_len += len(rep)
             continue
+        while line + 1 < nlines and starts[line + 1] <= start:
+            line += 1
+        n = len(rep)
         repairs.append(
             Repair(
-                start=out_len,
-                end=out_len + len(rep),
-                source_start=site.start,
-                source_end=site.end,
-                original=original,
-                replacement=rep,
-                confidence=conf,
-                needs_review=conf < review_threshold,
-                reason=site.reason,
-                kind=site.kind,
-                line=line,
-                col=col,
-                alternatives=[[c, int(p * 10000 + 0.5) / 10000] for c, p in site.candidates[:4]],
+                out_len,
+                out_len + n,
+                start,
+                site.end,
+                original,
+                rep,
+                conf,
+                conf < review_threshold,
+                site.reason,
+                kind,
+                line + 1,
+                start - starts[line] + 1,
+                [[c, int(p * 10000 + 0.5) / 10000] for c, p in site.candidates[:4]],
             )
         )
         parts.append(rep)
-        out_len += len(rep)
+        out_len += n
     parts.append(text[pos:])
     return Restoration("".join(parts), repairs)
