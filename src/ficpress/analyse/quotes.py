@@ -325,6 +325,15 @@ def _finish(q: Quote, text: str, close_pos: int, pi: int, closed: bool) -> None:
         q.end = close_pos
 
 
+# the short words a title leaves in lower case ("Wife of the Above"); "That is Dorian Gray." is a line
+_TITLE_SMALL = {"of", "the", "and", "a", "an", "to", "in", "on", "for", "at", "by", "with", "or"}
+_CLOSED = re.compile(r"[,.!?\u2014\u2026-][\"\u201d\u2019']")
+_UNVOICED = re.compile(r"[^\w.;:!?]*(?:[\w\u2019']+\s+){1,3}(?:mentally|inwardly|silently)\b")
+_ILLUSTRATION = re.compile(r"\[Illustration:[^\]]*$")
+_INSCRIBED = re.compile(
+    r"\s*(?:was|were|is|are)\s+(?:\w+ly\s+)?"
+    r"(?:engraved|written|printed|inscribed|painted|carved|stamped|lettered|scrawled)\b"
+)
 _SUBJ = {"he", "she", "i", "they", "we", "you", "it"}
 _DET = ("the", "a", "an", "his", "her", "my", "their")
 # what may stand between a speech verb and the quotation it introduces: 'said he, "', 'cried out: "'
@@ -368,13 +377,27 @@ def _tag_follows(words: list[str], verbs: frozenset[str] | set[str] = SPEECH_VER
         return False
     low = [w.lower() for w in words]
     if low[0] in verbs:
-        return True
+        # 'said he', 'cried Alice', 'replied the man', 'cried out': not a noun ('"only if not noisy,"
+        # reply paid')
+        return len(low) == 1 or _subject_like(words[1])
     if len(low) > 1 and low[1] in verbs and (low[0] in _SUBJ or words[0][:1].isupper()):
         return True
     if len(low) > 2 and low[2] in verbs:
         names = words[0][:1].isupper() and words[1][:1].isupper()
         return names or low[0] in _DET or low[0] in _SUBJ or low[1].endswith("ly")
     return False
+
+
+def _subject_like(word: str) -> bool:
+    low = word.lower()
+    return (
+        word[:1].isupper()
+        or low in _SUBJ
+        or low in _DET
+        or low in _AFTER_VERB
+        or low in ("to", "at", "in", "with", "after")
+        or low.endswith("ly")
+    )
 
 
 def _thought_follows(words: list[str], sentence_ended: bool) -> bool:
@@ -416,6 +439,8 @@ def _tag_precedes(words: list[str], punct: bool) -> bool:
     if len(low) > 2 and low[-3] in SPEECH_VERBS and punct:
         whom = low[-1] in _OBJ or words[-1][:1].isupper()
         return low[-2] in _DET or (low[-2] in ("to", "at") and whom)
+    if len(low) > 3 and low[-4] in SPEECH_VERBS and punct:
+        return low[-3] in ("to", "at") and low[-2] in _DET  # whisper to the other, "..."
     return False
 
 
@@ -440,6 +465,10 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str:
         return "thought"  # he would think, "What a nice house!"
     if _TO_SELF.match(after):
         return "thought"  # said to herself: words not spoken to anyone
+    if _tag_follows(raw_after) and _UNVOICED.match(after):
+        return "thought"  # said he mentally
+    if _ILLUSTRATION.search(before) or _INSCRIBED.match(after):
+        return "mention"  # a picture's caption; "To James Mortimer ..." was engraved upon it
     if q.last_paragraph != q.paragraph or q.attrs.get("dash"):
         return "speech"
     words = _WORD.findall(inner)
@@ -448,9 +477,12 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str:
     speech_near = _tag_follows(raw_after) or _tag_precedes(
         raw_before, bool(re.search(r"[,:;\u2014-]\s*$", before))
     )
-    # '"Yes," he said, "go."': a closing mark (after punctuation: not an apostrophe) earlier on
-    resumed = bool(re.search(r"[,.!?\u2014\u2026-][\"\u201d\u2019']", before)) and any(
-        w in SPEECH_VERBS for w in tag_before[-3:]
+    # '"Yes," he said, taking a bite, "go."': a closing mark (after punctuation: not an apostrophe)
+    # earlier on, and a speech verb between it and this quotation
+    closings = [m.end() for m in _CLOSED.finditer(before)]
+    quoted_before = bool(closings) or bool(re.search(r"[\"\u201d]", before))
+    resumed = bool(closings) and any(
+        w.lower() in SPEECH_VERBS for w in _WORD.findall(before[closings[-1] :])[:12]
     )
     said_before = (
         _tag_precedes(raw_before, False)
@@ -470,15 +502,33 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str:
         return "mention"  # the book was called "The Vampyr Codex"
     if before.rstrip().endswith(":") or speech_near:
         return "speech"
+    if not before.strip() and re.match(r"\s*(?:--|\u2014)", after):
+        return "speech"  # "I will" -- and "I will!" cried the ladies: a line broken off
     glued = bool(before.strip()) and (before.rstrip()[-1:].isalnum()) and before.endswith((" ", "\t"))
+    long_words = [w for w in words if len(w) > 3]
+    capitalised = all(w[:1].isupper() for w in long_words)
     if glued and not starts_par:
         prev = tag_before[-1] if tag_before else ""
         if prev in _MENTION_CUES and len(words) < 10:
             return "mention"  # known as "Tuppence.", the word "Service."
         if inner[:1].islower():
             return "mention"  # call "life."
-        if len(words) <= 8 and all(w[:1].isupper() for w in words if len(w) > 3) and len(words) > 1:
+        if len(words) <= 8 and capitalised and len(words) > 1:
             return "mention"  # a title: "Ingoldsby Legends.", the overture to "The Poet and the Peasant."
+    if (
+        not starts_par
+        and not quoted_before
+        and len(words) <= 8
+        and len(long_words) > 1
+        and capitalised
+        and all(w in _TITLE_SMALL for w in words if len(w) <= 3 and w.islower())
+        and not re.search(r"[!?]\W*$", inner)
+    ):
+        return "mention"  # the inscription, "Also Georgiana Wife of the Above," I drew ...
+    if not starts_par and not quoted_before and inner[:1].islower() and not said_before:
+        # taken him home for a month or two, "on account of his delicate health." (but after a
+        # quotation earlier in the paragraph: '"Now," he pursued, "you remember ..."')
+        return "mention"
     if terminal and (starts_par or len(words) > 2):
         return "speech"
     if re.search(r"[.!?\u2026]\W*$", inner) and inner[:1].isupper():
