@@ -51,7 +51,6 @@ _SELF_LABEL = re.compile(
     r"^\W*(a\s*/\s*n|an|author'?s?\s*notes?|authors?\s*notes?|disclaimer|notes?|summary)\b\s*[:.\-]", re.I
 )
 _LONG = 2000  # characters: spans longer than this are swept rather than bisected
-_SPACED_DASH = re.compile(r"(?<=\w)([ \u00a0]+)\u2014([ \u00a0]+)(?=\w)")
 _SOFT_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _LABEL_LINE = re.compile(r"^\s*[A-Za-z][A-Za-z/ ]{0,24}:\s")
 
@@ -626,8 +625,7 @@ class _Inliner:
         self._long_last = -1
         # Published typography (Standard Ebooks): an em dash between words takes no spaces. The
         # text keeps the author's spacing; only the reading formats close it up.
-        for m in _SPACED_DASH.finditer(self.text):
-            hidden.extend((m.span(1), m.span(2)))
+        hidden.extend(_spaced_dash_spaces(self.text))
         hidden.sort()
         self.hidden = hidden
         self.hidden_starts = [h[0] for h in hidden]
@@ -751,6 +749,34 @@ class _Inliner:
         return out
 
 
+def _is_word(c: str) -> bool:
+    """A regex word character (`\\w`): a letter, digit or numeral of any script, or `_`."""
+    return c.isalnum() or c == "_"
+
+
+def _spaced_dash_spaces(text: str) -> list[tuple[int, int]]:
+    """The spaces on both sides of each em dash set between two words ("word \u2014 word"), in text order.
+
+    Found from each dash outwards: the dashes are few, and a pattern that opens with a lookbehind
+    would be tried at every position of the text.
+    """
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    i = text.find("\u2014")
+    while i != -1:
+        a = i
+        while a > 0 and text[a - 1] in " \u00a0":
+            a -= 1
+        b = i + 1
+        while b < n and text[b] in " \u00a0":
+            b += 1
+        if 0 < a < i and i + 1 < b < n and _is_word(text[a - 1]) and _is_word(text[b]):
+            out.append((a, i))
+            out.append((i + 1, b))
+        i = text.find("\u2014", i + 1)
+    return out
+
+
 def _prune(nodes: Line) -> Line:
     out: Line = []
     for n in nodes:
@@ -792,14 +818,17 @@ def words(doc: Document) -> int:
 
 
 def _count_words(doc: Document) -> int:
-    return sum(
-        len(plain(line).split())
-        for ch in doc.chapters
-        for it in ch.items
-        if it.kind != "note"
-        for st in it.stanzas
-        for line in st
-    )
+    n = 0
+    for ch in doc.chapters:
+        for it in ch.items:
+            if it.kind == "note":
+                continue
+            for st in it.stanzas:
+                for line in st:
+                    # most lines are one plain string: split it as it is, without joining a copy
+                    one = line[0] if len(line) == 1 else None
+                    n += len((one if isinstance(one, str) else plain(line)).split())
+    return n
 
 
 def meta_rows(doc: Document) -> list[tuple[str, list[str]]]:
