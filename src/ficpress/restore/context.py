@@ -258,13 +258,29 @@ class ContextModel:
     def _ratio(self, key1: str, keyk: str) -> dict[str, float]:
         """P(c | state, neighbours) / P(c | neighbours), each state count smoothed toward what
         the coarser level expects, so that a few dozen examples cannot swing it."""
-        base1 = self._interp((self.levels[-3], self.levels[-1]), (key1[1:], keyk[1:]))
-        basek = self._interp((self.levels[-1],), (keyk[1:],))
-        withk = _smooth(self.statek_n.get(keyk), basek)
-        expect1 = {c: p * withk.get(c, 0.0) / max(basek.get(c, 0.0), 1e-9) for c, p in base1.items()}
+        base1 = self._base1(key1[1:], keyk[1:])
+        basek, withk = self._basek(keyk)
+        expect1 = {}
+        for c, p in base1.items():
+            b = basek.get(c, 0.0)
+            expect1[c] = p * withk.get(c, 0.0) / (b if b > 1e-9 else 1e-9)
         z = sum(expect1.values()) or 1.0
         with1 = _smooth(self.state1_n.get(key1), {c: p / z for c, p in expect1.items()})
-        return {c: min(50.0, max(0.02, p / max(base1.get(c, 0.0), 1e-6))) for c, p in with1.items()}
+        out = {}
+        for c, p in with1.items():  # clamped to [0.02, 50]
+            b = base1.get(c, 0.0)
+            r = p / (b if b > 1e-6 else 1e-6)
+            out[c] = 50.0 if r > 50.0 else (r if r > 0.02 else 0.02)
+        return out
+
+    @lru_cache(maxsize=5_000)  # noqa: B019 - shared by the four quote states
+    def _base1(self, key1: str, keyk: str) -> dict[str, float]:
+        return self._interp((self.levels[-3], self.levels[-1]), (key1, keyk))
+
+    @lru_cache(maxsize=5_000)  # noqa: B019
+    def _basek(self, keyk: str) -> tuple[dict[str, float], dict[str, float]]:
+        basek = self._interp((self.levels[-1],), (keyk[1:],))
+        return basek, _smooth(self.statek_n.get(keyk), basek)
 
     def calibrate(self, p: float, replacement: str = "", group: str = "") -> float:
         """Map a raw posterior to the accuracy it had on books held out of fitting (cross-fitted).

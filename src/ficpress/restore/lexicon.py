@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import bisect
 import math
+import mmap
 import pickle
 import re
 import zlib
+from array import array
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -80,9 +82,25 @@ LEXICON_WORDS = 100_000  # the most frequent words that elided-word checks searc
 
 @lru_cache(maxsize=1)
 def _lexicon() -> dict[str, Any]:
+    """The index of the word list (group keys, where each group ends, the accent stems) and the
+    groups themselves, mapped rather than read: a story touches a few hundred of the twenty
+    thousand groups, and reading and copying the whole 2 MB cost more than those do.
+
+    `lexicon.pkl` is one pickle (the index) followed by the compressed groups, which the
+    unpickler never reads; the index says where they begin."""
     ref = Path(__file__).with_name("data") / "lexicon.pkl"
     with ref.open("rb") as fh:
-        return pickle.loads(fh.read())  # noqa: S301 - our own package data; groups compressed one by one
+        try:
+            data: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # a file system that cannot map: read it whole
+            data = fh.read()
+    lex = pickle.loads(data)  # noqa: S301 - our own package data; stops at the end of the index
+    ends = array("I")
+    ends.frombytes(lex["ends"])
+    lex["ends"] = ends
+    lex["data"] = data
+    lex["at"] = int.from_bytes(lex["at"], "little")
+    return lex
 
 
 _groups: dict[str, str] = {}
@@ -111,7 +129,8 @@ def _group(key: str) -> str:
         if i < len(keys) and keys[i] == key:
             lex = _lexicon()
             ends = lex["ends"]
-            enc = lex["blob"][ends[i - 1] if i else 0 : ends[i]]
+            at = lex["at"]
+            enc = lex["data"][at + (ends[i - 1] if i else 0) : at + ends[i]]
             got = zlib.decompress(enc).decode("utf-8")
         else:
             got = "\n"
@@ -191,21 +210,25 @@ def build_lexicon() -> bytes:
 
 
 def pack_lexicon(groups: dict[str, bytes], top: dict[str, int], stems: str) -> bytes:
-    """The shipped form: sorted group keys joined by NUL, the compressed groups in one blob, their ends."""
+    """The shipped form: a pickled index (sorted group keys joined by NUL, where each group ends,
+    where the groups begin) followed by the compressed groups one after another."""
     keys = sorted(groups)
-    ends = []
+    ends = array("I")
     pos = 0
     for k in keys:
         pos += len(groups[k])
         ends.append(pos)
-    data = {
+    index = {
         "keys": "\0".join(keys),
-        "ends": ends,
-        "blob": b"".join(groups[k] for k in keys),
+        "ends": ends.tobytes(),
         "top": "\0".join(str(top.get(k, 0)) for k in keys),  # parsed only when elisions are checked
         "stems": stems,
+        "at": bytes(8),  # where the groups begin: fixed width, so writing it keeps the index's length
     }
-    return pickle.dumps(data, protocol=4)
+    head = pickle.dumps(index, protocol=4)
+    index["at"] = len(head).to_bytes(8, "little")
+    head = pickle.dumps(index, protocol=4)
+    return head + b"".join(groups[k] for k in keys)
 
 
 def _lword(left: str) -> str:
