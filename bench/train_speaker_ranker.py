@@ -17,7 +17,9 @@ import argparse
 import json
 import math
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -25,6 +27,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from ficpress.analyse import evaluate as ev  # noqa: E402
 from ficpress.analyse import people  # noqa: E402
 from ficpress.analyse import ranker as rk  # noqa: E402
+from ficpress.analyse import speakers as sp  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 LITBANK = SHARED / "corpus" / "litbank"
@@ -33,29 +36,57 @@ OUT = ROOT / "src" / "ficpress" / "analyse" / "data" / "speaker_ranker.json"
 L2 = 0.02
 STEPS = 300
 RATE = 0.5
+GRID_SAME = (0.0, -0.5, -1.0, -2.0, -4.0)
+GRID_TWO_BACK = (0.0, 0.5, 1.0, 2.0)
 
-Example = tuple[list[list[float]], list[bool], bool]  # candidate cue rows, which are right, sieves right
+
+@dataclass
+class Doc:
+    """One excerpt as the sieves left it: per quotation its candidates (character id, cues), the
+    sieve that decided it and its speaker, the gold entity (None: not scored); the exchanges as runs
+    of turns; and which gold entity each of our characters stands for."""
+
+    quotes: list[tuple[list[tuple[str, list[float]]], str, str | None, int | None]]
+    runs: list[list[list[int]]]
+    char_ent: dict[str, int]
+
+    def right(self, i: int, c: str | None) -> bool:
+        gold = self.quotes[i][3]
+        return c is not None and gold is not None and self.char_ent.get(c) == gold
 
 
-def examples(limit: int | None = None) -> list[tuple[str, list[Example]]]:
-    """(book, examples) for every LitBank excerpt, from the sieves' output."""
+def examples(limit: int | None = None) -> list[tuple[str, Doc]]:
+    """(book, its excerpt as the sieves left it) for every LitBank excerpt."""
     out = []
     for doc in ev.load_litbank(LITBANK, limit=limit, editions=SE if SE.is_dir() else None):
         table: list[dict] = []
         result = people(doc.text, paragraphs=doc.paragraphs, ranker_weights={}, candidates_out=table)
         sc = ev.score_litbank(doc, result)
-        by_start = {row["start"]: row["candidates"] for row in table}
-        exs: list[Example] = []
-        for _label, _spk, _method, ok, start, _ent, gold in sc.details:
-            rows = by_start.get(start, [])
-            exs.append(([f for _c, f in rows], [sc.char_ent.get(c) == gold for c, _f in rows], bool(ok)))
-        out.append((doc.name, exs))
+        gold = {start: g for _label, _spk, _method, _ok, start, _ent, g in sc.details}
+        quotes = [
+            (row["candidates"], q["method"], q["speaker"], gold.get(q["start"]))
+            for q, row in zip(result["quotes"], table, strict=True)
+        ]
+        shells = [
+            SimpleNamespace(paragraph=q["paragraph"], last_paragraph=q["last_paragraph"])
+            for q in result["quotes"]
+        ]
+        runs = [sp._turns(run, shells) for run in sp._conversations(shells, set())]
+        out.append((doc.name, Doc(quotes, runs, sc.char_ent)))
     return out
 
 
-def fit(train: list[Example]) -> list[float]:
-    """Conditional logit: maximise log P(a right candidate) over each quotation's candidates."""
-    data = [(rows, right) for rows, right, _ok in train if rows and any(right) and not all(right)]
+def fit(train: list[Doc]) -> list[float]:
+    """Conditional logit over the candidates of each weakly decided quotation: maximise log P(a right
+    candidate)."""
+    data = []
+    for d in train:
+        for i, (rows, method, _spk, gold) in enumerate(d.quotes):
+            if gold is None or method not in rk.WEAK or not rows:
+                continue
+            right = [d.right(i, c) for c, _f in rows]
+            if any(right) and not all(right):
+                data.append(([f for _c, f in rows], right))
     n_f = len(rk.FEATURES)
     w = [0.0] * n_f
     n = max(len(data), 1)
@@ -77,35 +108,57 @@ def fit(train: list[Example]) -> list[float]:
     return w
 
 
-def accuracy(w: list[float] | None, test: list[Example]) -> tuple[int, int]:
-    """Quotations whose chosen candidate is right (None: the sieves' own choice)."""
-    ok = 0
-    for rows, right, base_ok in test:
-        k = None if w is None else rk.choose(w, rows, _method(rows))
-        ok += base_ok if k is None else right[k]
-    return ok, len(test)
+def predict(w: list[float] | None, trans: tuple[float, float], d: Doc) -> list[str | None]:
+    """Each quotation's speaker as `ranker.rerank` would give it (None weights: the sieves alone)."""
+    spk = [q[2] for q in d.quotes]
+    if w is None:
+        return spk
+    methods = [q[1] for q in d.quotes]
+    rows_of = [q[0] for q in d.quotes]
+    out = list(spk)
+    for run in d.runs:
+        turns = rk.run_turns(methods, spk, rows_of, run, w)
+        for t, c in zip(run, rk.decode_run(turns, *trans), strict=True):
+            for i in t:
+                if methods[i] in rk.WEAK and c is not None:
+                    out[i] = c
+    return out
 
 
-def _method(rows: list[list[float]]) -> str:
-    """The sieve that decided the quotation, read back from its chosen candidate's cues."""
-    for f in rows:
-        for m in rk.SIEVES:
-            if f[rk.FEATURES.index(f"sieve:{m}")]:
-                return m
-    return "none"
+def accuracy(w: list[float] | None, trans: tuple[float, float], test: list[Doc]) -> tuple[int, int]:
+    """Scored quotations whose speaker is right."""
+    ok = n = 0
+    for d in test:
+        for i, c in enumerate(predict(w, trans, d)):
+            if d.quotes[i][3] is not None:
+                n += 1
+                ok += d.right(i, c)
+    return ok, n
 
 
-def cross_validate(data: list[tuple[str, list[Example]]], folds: int) -> dict:
+def tune(w: list[float], train: list[Doc]) -> tuple[float, float]:
+    """The turn-taking scores that do best on the training books."""
+    best, best_ok = (0.0, 0.0), -1
+    for same_last in GRID_SAME:
+        for two_back in GRID_TWO_BACK:
+            ok, _n = accuracy(w, (same_last, two_back), train)
+            if ok > best_ok:
+                best, best_ok = (same_last, two_back), ok
+    return best
+
+
+def cross_validate(data: list[tuple[str, Doc]], folds: int) -> dict:
     books = sorted(name for name, _ in data)
     fold_of = {name: i % folds for i, name in enumerate(books)}
     tot_ok = tot_n = base_ok = 0
     per_fold = []
     for k in range(folds):
-        train = [e for name, exs in data if fold_of[name] != k for e in exs]
-        test = [e for name, exs in data if fold_of[name] == k for e in exs]
+        train = [d for name, d in data if fold_of[name] != k]
+        test = [d for name, d in data if fold_of[name] == k]
         w = fit(train)
-        ok, n = accuracy(w, test)
-        b, _ = accuracy(None, test)
+        trans = tune(w, train)
+        ok, n = accuracy(w, trans, test)
+        b, _ = accuracy(None, trans, test)
         per_fold.append((k, ok, b, n))
         tot_ok += ok
         tot_n += n
@@ -127,8 +180,10 @@ def main() -> int:
     print(f"SCORE litbank_speaker_accuracy_sieves {cv['sieves']:.4f}")
     print(f"SCORE litbank_speaker_accuracy_ranker_cv {cv['ranker']:.4f}")
     if args.write:
-        w = fit([e for _name, exs in data for e in exs])
-        ok, n = accuracy(w, [e for _name, exs in data for e in exs])
+        docs = [d for _name, d in data]
+        w = fit(docs)
+        trans = tune(w, docs)
+        ok, n = accuracy(w, trans, docs)
         payload = {
             "model": "conditional logit over a quotation's candidate speakers (ficpress.analyse.ranker)",
             "trained_on": ev.LITBANK_CREDIT,
@@ -139,6 +194,7 @@ def main() -> int:
             "l2": L2,
             "steps": STEPS,
             "weights": {f: round(x, 4) for f, x in zip(rk.FEATURES, w, strict=True)},
+            "transitions": dict(zip(rk.TRANSITIONS, trans, strict=True)),
         }
         OUT.write_text(json.dumps(payload, indent=1) + "\n", "utf-8")
         print(f"wrote {OUT.relative_to(ROOT)} (training accuracy {ok / n:.3f})")

@@ -635,14 +635,21 @@ def _label_entity(label: str | None, ents, ent_text) -> int | None:
         return int(num)
     pat_full = re.compile(rf"\b{re.escape(full)}\b")
     pats = [re.compile(rf"\b{re.escape(w)}\b") for w in words]
-    best, best_score = None, 0.0
+    # A short name label is matched first by the rarest of its words: "William_Morel" is the entity
+    # called "William", not the one called "Mrs. Morel" more often; a family name shared by several
+    # entities weighs as little as it tells.
+    holders = [{eid for eid, lt in norm_texts.items() if any(p.search(t) for t in lt)} for p in pats]
+    rare = len(words) <= 3
+    best, best_key = None, (0.0, 0.0)
     for eid, lt in norm_texts.items():
         score = 5.0 * sum(1 for t in lt if t == full) + 3.0 * sum(1 for t in lt if pat_full.search(t))
         score += sum(1 for t in lt for p in pats if p.search(t))
         if score and num.isdigit() and abs(eid - int(num)) <= 1:
             score += 0.5
-        if score > best_score:
-            best, best_score = eid, score
+        cover = sum(1.0 / len(h) for h in holders if eid in h) if rare else 0.0
+        if (round(cover, 6), score) > best_key:
+            best, best_key = eid, (round(cover, 6), score)
+    best_score = best_key[1]
     if best is None:  # a short form inside a longer name: "Huck" in "Huckleberry"
         for eid, lt in norm_texts.items():
             score = sum(1 for t in lt for w in words if len(w) >= 3 and w in t)

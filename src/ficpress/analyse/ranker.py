@@ -16,11 +16,12 @@ from __future__ import annotations
 import bisect
 import json
 import math
+from collections import Counter, defaultdict
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from ficpress.analyse.speakers import Attribution, Resolver
+from ficpress.analyse.speakers import Attribution, Resolver, _conversations, _turns
 
 SIEVES = (
     "explicit-tag",
@@ -58,6 +59,13 @@ FEATURES = (
     "log-mentions",
     "tag-pronoun-gender",
     "tag-pronoun-clash",
+    "tag-even",
+    "tag-odd",
+    "beat-even",
+    "beat-odd",
+    "pair-parity",
+    "run-speaker",
+    "prev-turn-after-narration",
 )
 _INDEX = {f: i for i, f in enumerate(FEATURES)}
 MAX_CANDIDATES = 8
@@ -71,7 +79,9 @@ def weights() -> dict[str, float]:
     except (FileNotFoundError, OSError):
         return {}
     data = json.loads(raw)
-    return {f: float(w) for f, w in data.get("weights", {}).items()}
+    w = {f: float(x) for f, x in data.get("weights", {}).items()}
+    w.update({f: float(x) for f, x in data.get("transitions", {}).items()})
+    return w
 
 
 def _turn_neighbours(quotes: list, i: int, breaks: set[int]) -> tuple[list[int], list[int]]:
@@ -104,6 +114,54 @@ def _turn_neighbours(quotes: list, i: int, breaks: set[int]) -> tuple[list[int],
         par = nj.last_paragraph
         j += 1
     return back, ahead
+
+
+_TAGS = frozenset({"explicit-tag", "pronoun-tag"})
+_BEATS = frozenset({"action-beat", "same-paragraph"})
+
+
+def _anchor_cues(quotes: list, out: list[Attribution], breaks: set[int]) -> dict[int, dict[int, list[float]]]:
+    """Quote index -> candidate -> [tag-even, tag-odd, beat-even, beat-odd, pair-parity, run-speaker].
+
+    Why: in an exchange, every line whose speaker a tag or a beat gives fixes the speakers of the
+    untagged lines around it by the parity of the turns between them, from both sides and from
+    afar; the sieves count turns from the nearest anchor only, so one paragraph joined or split
+    wrongly flips the rest. Each anchor's pull fades with the turns between (0.8 a turn).
+    """
+    cues: dict[int, dict[int, list[float]]] = {}
+    for run in _conversations(quotes, breaks):
+        turns = _turns(run, quotes)
+        anchors: list[tuple[int, int, bool]] = []  # (turn, speaker, is a tag)
+        for ti, t in enumerate(turns):
+            for i in t:
+                a = out[i]
+                if a.speaker is not None and (a.method in _TAGS or a.method in _BEATS):
+                    anchors.append((ti, a.speaker, a.method in _TAGS))
+                    break
+        if not anchors:
+            continue
+        spoke = Counter(s for _t, s, _g in anchors)
+        pair = [c for c, _n in spoke.most_common(2)]
+        for ti, t in enumerate(turns):
+            per: dict[int, list[float]] = defaultdict(lambda: [0.0] * 6)
+            vote: dict[int, float] = defaultdict(float)
+            for tj, s, tag in anchors:
+                d = abs(ti - tj)
+                if d == 0:
+                    continue
+                pull = 0.8 ** (d - 1)
+                k = (0 if tag else 2) + (d % 2)
+                per[s][k] = max(per[s][k], pull)
+                if len(pair) == 2 and s in pair:
+                    other = pair[1] if s == pair[0] else pair[0]
+                    vote[s if d % 2 == 0 else other] += pull
+            for c in spoke:
+                per[c][5] = 1.0
+            for c, v in vote.items():
+                per[c][4] = v / (1.0 + sum(vote.values()))
+            for i in t:
+                cues[i] = per
+    return cues
 
 
 def _recent_people(res: Resolver, pos: int, floor: int, n: int = 3) -> list[int]:
@@ -143,10 +201,14 @@ def candidates(
         if pi in breaks:
             cur = ps
         scene_of.append(cur)
-    table: list[list[tuple[int, list[float]]]] = []
+    table = Table()
+    table.runs = [_turns(run, quotes) for run in _conversations(quotes, breaks)]
+    anchor = _anchor_cues(quotes, out, breaks)
     for i, q in enumerate(quotes):
         a = out[i]
         back, ahead = _turn_neighbours(quotes, i, breaks)
+        near = anchor.get(i, {})
+        gap_before = bool(back) and q.paragraph - quotes[back[0]].last_paragraph > 1
         ps, pe = paragraphs[q.paragraph]
         pe = paragraphs[q.last_paragraph][1]
         par_refs = [r for r in res.at(ps, pe) if not r.in_quote and res.people[r.char]]
@@ -182,6 +244,7 @@ def candidates(
             a.speaker,
             *spk,
             *nspk,
+            *sorted(near, key=lambda c: -max(near[c][:5])),
             *sorted(addressed_prev),
             *recent,
             *sorted(before),
@@ -231,6 +294,9 @@ def candidates(
                 g = res.genders[c]
                 f[_INDEX["tag-pronoun-gender"]] = float(g == tag_g)
                 f[_INDEX["tag-pronoun-clash"]] = float(g is not None and g != tag_g)
+            if c in near:
+                f[_INDEX["tag-even"] : _INDEX["tag-even"] + 6] = near[c]
+            f[_INDEX["prev-turn-after-narration"]] = float(gap_before and bool(spk) and spk[0] == c)
             rows.append((c, f))
         table.append(rows)
     return table
@@ -249,40 +315,114 @@ _SIEVE_COLS = [FEATURES.index(f"sieve:{m}") for m in SIEVES]
 _TURN_PAIR = FEATURES.index("turn-pair")
 
 
-def choose(vec: list[float], rows: list[list[float]], method: str) -> int | None:
-    """Index of the winning candidate, or None to keep the sieves' choice.
+TRANSITIONS = ("turn:same-as-last", "turn:same-as-two-back")
 
-    Someone called by name in the line itself is never its speaker. An A-B-A turn (the sieves gave
-    the line to whoever spoke two turns back, with someone else between) stands: on LitBank the
-    ranker overturned such turns with profit only where the paragraphs were guessed; with a published
-    edition's paragraphs, and on the annotated sample, keeping them is better.
-    """
+
+class Table(list):
+    """Each quotation's candidates (a list, in quotation order) and the exchanges they form: runs of
+    turns, each turn the indices of the quotations of one paragraph."""
+
+    runs: list[list[list[int]]]
+
+
+def choose(vec: list[float], rows: list[list[float]], method: str) -> int | None:
+    """Index of the best-scoring candidate of one quotation on its own, or None to keep the sieves'
+    choice (a tag or a beat stands). Someone called by name in the line itself is never its speaker."""
     if method not in WEAK or not rows:
         return None
-    pick = next((f for f in rows if any(f[j] for j in _SIEVE_COLS)), None)
-    if pick is not None and pick[_TURN_PAIR]:
-        return None
-    scores = [sum(x * y for x, y in zip(vec, f, strict=True)) - (1e6 if f[_ADDRESSED] else 0.0) for f in rows]
+    scores = local_scores(vec, rows)
     return scores.index(max(scores))
+
+
+def local_scores(vec: list[float], rows: list[list[float]]) -> list[float]:
+    """Log-probabilities of a quotation's candidates under the cue weights alone."""
+    scores = [sum(x * y for x, y in zip(vec, f, strict=True)) - (1e6 if f[_ADDRESSED] else 0.0) for f in rows]
+    top = max(scores)
+    z = math.log(sum(math.exp(s - top) for s in scores))
+    return [s - top - z for s in scores]
+
+
+def decode_run(turns: list[list[tuple[int | None, float]]], same_last: float, two_back: float) -> list:
+    """The best sequence of speakers over one exchange: each turn's candidates with their
+    log-probabilities, plus a score for a turn given to whoever spoke the turn before (usually a
+    penalty: people take turns) and for one given to whoever spoke two turns back (A-B-A).
+
+    Why a sequence: the cues of one line cannot see that the speakers of an exchange must alternate
+    consistently from both of its tagged ends; a second-order Viterbi over the run weighs every
+    tag and every line's own cues at once, so one misread anchor no longer flips all that follows.
+    """
+    if not turns:
+        return []
+    # state: (speaker two turns back, speaker one turn back) -> (score, path)
+    best: dict[tuple, tuple[float, list]] = {(None, c): (lp, [c]) for c, lp in turns[0]}
+    for cands in turns[1:]:
+        nxt: dict[tuple, tuple[float, list]] = {}
+        for (a, b), (sc, path) in best.items():
+            for c, lp in cands:
+                t = lp
+                if c is not None and c == b:
+                    t += same_last
+                elif c is not None and c == a:
+                    t += two_back
+                key = (b, c)
+                v = sc + t
+                if key not in nxt or v > nxt[key][0]:
+                    nxt[key] = (v, path + [c])
+        best = nxt
+    return max(best.values(), key=lambda x: x[0])[1]
+
+
+def run_turns(
+    quotes_method: list[str],
+    quotes_speaker: list,
+    rows_of: list[list[tuple[int, list[float]]]],
+    run: list[list[int]],
+    vec: list[float],
+) -> list[list[tuple[int | None, float]]]:
+    """Each turn's candidates for decode_run: a turn with a tagged line is fixed to its speaker;
+    otherwise the local log-probabilities of its first line's candidates."""
+    out = []
+    for t in run:
+        fixed = next(
+            (quotes_speaker[i] for i in t if quotes_method[i] not in WEAK and quotes_speaker[i] is not None),
+            None,
+        )
+        if fixed is not None:
+            out.append([(fixed, 0.0)])
+            continue
+        rows = rows_of[t[0]]
+        if not rows:
+            out.append([(quotes_speaker[t[0]], 0.0)])
+            continue
+        lps = local_scores(vec, [f for _c, f in rows])
+        cands = [(c, lp) for (c, _f), lp in zip(rows, lps, strict=True) if lp > -1e5]
+        out.append(cands or [(quotes_speaker[t[0]], 0.0)])
+    return out
 
 
 def rerank(
     quotes: list, out: list[Attribution], table: list[list[tuple[int, list[float]]]], w: dict[str, float]
 ) -> None:
-    """Give each weakly decided quotation to its best-scoring candidate; the method says so."""
+    """Give each weakly decided quotation the speaker that the best sequence over its exchange gives
+    its turn; the method says so."""
     if not w:
         return
     vec = [w.get(f, 0.0) for f in FEATURES]
-    for a, rows in zip(out, table, strict=True):
-        k0 = choose(vec, [f for _c, f in rows], a.method)
-        if k0 is None:
-            continue
-        scores = [sum(x * y for x, y in zip(vec, f, strict=True)) for _c, f in rows]
-        top = max(scores)
-        z = sum(math.exp(s - top) for s in scores)
-        best = rows[k0][0]
-        if best != a.speaker:
-            a.speaker = best
-            a.method = "ranker"
-            a.addressees = [x for x in a.addressees if x != best]
-        a.confidence = round(math.exp(scores[k0] - top) / z, 3)
+    runs = getattr(table, "runs", None) or [[[i]] for i in range(len(quotes))]
+    methods = [a.method for a in out]
+    speakers = [a.speaker for a in out]
+    same_last, two_back = w.get(TRANSITIONS[0], 0.0), w.get(TRANSITIONS[1], 0.0)
+    for run in runs:
+        turns = run_turns(methods, speakers, table, run, vec)
+        path = decode_run(turns, same_last, two_back)
+        for t, cands, c in zip(run, turns, path, strict=True):
+            lp = dict(cands).get(c, 0.0)
+            for i in t:
+                a = out[i]
+                if a.method not in WEAK or c is None:
+                    continue
+                if c != a.speaker:
+                    a.speaker = c
+                    a.method = "ranker"
+                    a.addressees = [x for x in a.addressees if x != c]
+                a.confidence = round(math.exp(lp), 3)
