@@ -180,12 +180,12 @@ def parse_heading(line: str) -> Heading | None:
     if not s:
         return None
     of: int | None = None
-    fm = _BARE_FRACTION.match(s)
+    fm = _BARE_FRACTION.match(s) if "/" in s else None  # both fractions need a slash: most lines have none
     if fm and (fm.group("m") == "?" or int(fm.group("n")) <= int(fm.group("m"))) and "(" in raw:
         n = int(fm.group("n"))
         m = None if fm.group("m") == "?" else int(fm.group("m"))
         return Heading("", n, str(n), "", f"Chapter {n}", 0.8, m)
-    fm = _FRACTION.match(s)
+    fm = _FRACTION.match(s) if "/" in s else None
     if fm and (fm.group("m") == "?" or int(fm.group("n")) <= int(fm.group("m"))):
         of = None if fm.group("m") == "?" else int(fm.group("m"))
         inner = fm.group("title").strip(_DECOR + ":.,")

@@ -74,7 +74,8 @@ class _Info:
 QUOTE_LIKE = QUOTES + "\ufffd"
 
 
-_MID_CLOSE = re.compile(r"(?<=[^ ])[" + re.escape(QUOTE_LIKE) + r"](?= )")
+# The mark first, then the character before it (a lookbehind in front would be tried at every position).
+_MID_CLOSE = re.compile(r"[" + re.escape(QUOTE_LIKE) + r"](?<=[^ ][" + re.escape(QUOTE_LIKE) + r"])(?= )")
 # Speech closed and tagged ("...,' says I", "...?” he asked"): dialogue, whichever quote marks it uses.
 _TAGGED = re.compile(r"[,.!?\u2014\u2026][\u2019'\u201d\"]\s+[a-z]")
 # Narration handing over to speech: "..., saying huskily\u2014", "Miss Havisham repeated\u2014".
