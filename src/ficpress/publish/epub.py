@@ -27,6 +27,9 @@ from ficpress.publish._xhtml import txt as escape  # element content; no attribu
 
 _NS = bytes.fromhex("6f6e3d0e9a434a3c8d5c0f1c2a7e5b11")  # ficpress's namespace for book ids (a UUID)
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+# Deflate level 4 (zlib's default is 6): half the compression time for a book a few per cent larger
+# (the sample: 2.8 ms and 79.9 KB instead of 5.4 ms and 77.2 KB); the files inside are the same.
+_ZIP_LEVEL = 4
 _W3CDTF = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
@@ -112,7 +115,7 @@ def _add(z: zipfile.ZipFile, name: str, content: str, compress: int = zipfile.ZI
     info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
     info.compress_type = compress
     info.external_attr = 0o644 << 16
-    z.writestr(info, clean(content).encode("utf-8"))
+    z.writestr(info, clean(content).encode("utf-8"), compresslevel=_ZIP_LEVEL)
 
 
 _CONTAINER = """<?xml version="1.0" encoding="utf-8"?>
