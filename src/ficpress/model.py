@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import json
 import types
 import typing
 from dataclasses import dataclass, field
@@ -306,6 +305,8 @@ class Work:
         return out
 
     def to_json(self, indent: int | None = 1) -> str:
+        import json  # here, not at the top: a conversion to EPUB never needs it
+
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     @classmethod
@@ -316,6 +317,8 @@ class Work:
 
     @classmethod
     def from_json(cls, text: str) -> Work:
+        import json
+
         return cls.from_dict(json.loads(text))
 
 
