@@ -1,7 +1,9 @@
-"""A reader that stops early (`| head`) is the user's choice: no error line, no traceback."""
+"""What the program writes to its pipes: all of it arrives, with the exit status of the command; a reader
+that stops early (`| head`) is the user's choice: no error line, no traceback."""
 
 from __future__ import annotations
 
+import json
 import shlex
 import subprocess
 import sys
@@ -35,3 +37,28 @@ def test_review_piped_into_a_reader_that_never_reads(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     assert res.stderr == ""
     assert out.is_file()
+
+
+def test_the_program_flushes_what_it_printed_and_keeps_its_exit_status(tmp_path: Path) -> None:
+    """The program ends its own process after a command: all it printed still arrives, with the command's
+    status, whether it succeeded or failed."""
+    ok = subprocess.run(
+        [sys.executable, "-m", "ficpress.cli", "inspect", str(EXAMPLE), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert ok.returncode == 0, ok.stderr
+    outline = json.loads(ok.stdout)  # complete: a cut-off document would not parse
+    print(f"inspect --json: {len(ok.stdout)} characters, {len(outline['chapters'])} chapters")
+    assert len(outline["chapters"]) == 10
+    missing = tmp_path / "missing.txt"
+    bad = subprocess.run(
+        [sys.executable, "-m", "ficpress.cli", "convert", str(missing), "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 2
+    assert bad.stdout == "" and bad.stderr.count("\n") == 1 and str(missing) in bad.stderr
