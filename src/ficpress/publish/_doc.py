@@ -13,8 +13,9 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from ficpress.model import Block, Chapter, Span, Work
@@ -623,6 +624,11 @@ class _Inliner:
         self._long_next = 0
         self._long_active: list[tuple[int, int, int, str, dict[str, Any]]] = []
         self._long_last = -1
+        # Flashbacks by start, with the furthest end reached so far: whether one covers a block is
+        # one bisection (a block's class), not a second search of every span near the block.
+        flashbacks = [(sp[0], sp[1]) for sp in spans if sp[3] == "flashback"]
+        self.flash_starts = [a for a, _ in flashbacks]
+        self.flash_reach = list(accumulate((b for _, b in flashbacks), max))
         # Published typography (Standard Ebooks): an em dash between words takes no spaces. The
         # text keeps the author's spacing; only the reading formats close it up.
         hidden.extend(_spaced_dash_spaces(self.text))
@@ -676,6 +682,9 @@ class _Inliner:
 
     def block_classes(self, s: int, e: int) -> list[str]:
         """Block-level spans (a flashback covering a whole paragraph) become a class on the block."""
+        if s < e:
+            i = bisect_right(self.flash_starts, s)  # the flashbacks starting at or before the block
+            return ["flashback"] if i and self.flash_reach[i - 1] >= e else []
         out = []
         for a, b, _o, kind, _attrs in self._overlapping(s, e):
             if kind == "flashback" and a <= s and b >= e and "flashback" not in out:
