@@ -15,17 +15,18 @@ import re
 from collections.abc import Iterable
 
 from ficpress.model import Span
+from ficpress.structure.lines import LazyPattern
 
 # Each pattern starts with its marker and checks the character before it with a lookbehind that
 # includes the marker: the same matches as a lookbehind in front, but the regex engine can then jump
 # from marker to marker instead of trying every position of the text (a fortieth of the time).
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("*", re.compile(r"\*(?<![\w*]\*)(?=[^\s*])([^*\n]{1,600}?)(?<=[^\s*])\*(?![\w*])")),
-    ("_", re.compile(r"_(?<![\w_]_)(?=[^\s_])([^_\n]{1,600}?)(?<=[^\s_])_(?![\w_])")),
+_PATTERNS: list[tuple[str, LazyPattern]] = [
+    ("*", LazyPattern(r"\*(?<![\w*]\*)(?=[^\s*])([^*\n]{1,600}?)(?<=[^\s*])\*(?![\w*])")),
+    ("_", LazyPattern(r"_(?<![\w_]_)(?=[^\s_])([^_\n]{1,600}?)(?<=[^\s_])_(?![\w_])")),
     # Slashes: letters right inside, never a path, URL, date or "and/or".
     (
         "/",
-        re.compile(
+        LazyPattern(
             r"/(?<![\w/:.<]/)(?=[A-Za-z\"'\u201c\u2018])([^/\n<>]{1,600}?)(?<=[\w.!?,'\"\u2019\u201d\u2026])/(?![\w/])"
         ),
     ),
@@ -33,7 +34,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # (a line start included), a quote mark or a bracket.
     (
         ":",
-        re.compile(
+        LazyPattern(
             r":(?<![^\s\"\u201c(]:):?(?=[A-Za-z])([^:\n]{1,600}?)(?<=[\w.!?,'\"\u2019\u201d\u2026])::?(?![\w:])"
         ),
     ),
@@ -42,7 +43,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _PRONOUN = re.compile(
     r"\b(?:I|I'm|I\u2019m|I'll|I\u2019ll|I've|I\u2019ve|I'd|I\u2019d|me|my|mine|myself|we|us|our)\b"
 )
-_URLISH = re.compile(r"https?|www\.|\.com|\.org|\.net")
+_URLISH = LazyPattern(r"https?|www\.|\.com|\.org|\.net")
 
 
 def classify(inner: str, before: str = "", after: str = "") -> tuple[str, float]:

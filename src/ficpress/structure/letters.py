@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ficpress.structure.lines import Line
+from ficpress.structure.lines import LazyPattern, Line
 
 OPEN_Q = "\"\u201c\u2018'\u00ab\u201e"
 CLOSE_Q = "\"\u201d\u2019'\u00bb"
@@ -90,7 +90,7 @@ _TRAILING_SIG = re.compile(
     r"[.!?\u2026]\s*[-\u2014\u2013~]+\s*(?P<sig>[A-Z][\w.'\u2019]{0,15}(?:\s+[A-Z][\w.'\u2019]{0,15})?)$"
 )
 _DASHES = re.compile(r"[-\u2014\u2013~]")
-_PS = re.compile(r"^(?:p\.?\s*s\.?|post\s*script)\b", re.IGNORECASE)
+_PS = LazyPattern(r"^(?:p\.?\s*s\.?|post\s*script)\b", re.IGNORECASE)
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -113,30 +113,30 @@ _HEADER = re.compile(
     r"^(?P<field>from|to|subject|subj|re|sent|date|cc|bcc|received|time)\s*:\s*(?P<value>.{0,120})$",
     re.IGNORECASE,
 )
-_SMS_CUE = re.compile(
+_SMS_CUE = LazyPattern(
     r"^(?:\(?\d+\)?\s+)?(?:new\s+)?(?:text(?:\s+message)?|sms|message|msg|im|txt)\s+(?:from|to)\s+"
     r"(?P<who>[A-Z][\w.'\u2019\- ]{0,30}?)\s*[:\-]\s*(?P<body>.*)$",
     re.IGNORECASE,
 )
 # Chat lines: "<Willow> hi", "[10:42] Buffy: where r u", "WiccaGrrl: brb", "Buffy says: hey".
 _TIME = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?[\])]?\s*[-:]?\s*)"
-_CHAT_NICK = re.compile(rf"^{_TIME}?<\s*(?P<who>[^<>\s]{{1,25}})\s*>\s*(?P<msg>\S.*)$", re.IGNORECASE)
-_CHAT_COLON = re.compile(
+_CHAT_NICK = LazyPattern(rf"^{_TIME}?<\s*(?P<who>[^<>\s]{{1,25}})\s*>\s*(?P<msg>\S.*)$", re.IGNORECASE)
+_CHAT_COLON = LazyPattern(
     rf"^(?P<time>{_TIME})?(?P<who>[A-Za-z][\w.'\u2019\-]{{0,24}}(?:\s[A-Z][\w.'\u2019\-]{{0,15}})?)"
     r"(?:\s+(?:says|said|writes|wrote))?\s*:\s+(?P<msg>\S.{0,300})$"
 )
-_TEXTSPEAK = re.compile(
+_TEXTSPEAK = LazyPattern(
     r"\b(?:u|r|ur|ya|y|k|kk|ok|lol|omg|brb|btw|idk|imo|imho|ttyl|thx|ty|np|wtf|gtg|g2g|nvm|jk|rofl|lmao|pls|plz|"
     r"cya|l8r|2nite|gr8|b4|wat|wut|ppl|bc|cuz|tho|rly|srsly|xoxo)\b|[:;]-?[()DPp]|<3|\?\?+|!!+"
 )
 # Labels that open a line of a header block, a note or a script, never a chat speaker.
-_NOT_SPEAKER = re.compile(
+_NOT_SPEAKER = LazyPattern(
     r"^(?:a/n|an|note|notes|ps|p\.s|disclaimer|summary|title|author|rating|warning|warnings|pairing|"
     r"chapter|part|scene|setting|answer|question|q|a|yes|no|update|edit|spoilers?|dedication|feedback|"
     r"from|to|subject|re|sent|date|cc|time|place|where|when|pov|ps)$",
     re.IGNORECASE,
 )
-_CUE = re.compile(
+_CUE = LazyPattern(
     r"\b(?:letter|note|notes|envelope|read|reads|reading|wrote|written|writing|scrawl(?:ed)?|message|text(?:ed)?"
     r"|e-?mail|diary|journal|entry|card|paper|page|sheet|post-?it|fridge|ran\s+as\s+follows|contents)\b",
     re.IGNORECASE,
@@ -562,7 +562,7 @@ def detect(lines: list[Line], lo: int, single: bool) -> list[Written]:
 
 # "Entry 12", "Diary entry, March 3rd": an entry heads itself ("Day 3" heads scenes as often, so not that).
 _ENTRY = re.compile(r"^(?:(?:diary|journal)\s+)?entry\b[^.!?]{0,40}$", re.IGNORECASE)
-_DIARY_CUE = re.compile(r"\b(?:diary|diaries|journal)\b", re.IGNORECASE)
+_DIARY_CUE = LazyPattern(r"\b(?:diary|diaries|journal)\b", re.IGNORECASE)
 
 
 def _diary_heading(lines: list[Line], i: int) -> bool:

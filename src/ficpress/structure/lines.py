@@ -8,6 +8,7 @@ later step labels lines instead of re-scanning the string.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -15,6 +16,27 @@ from typing import Any
 # Characters that open or close a quotation in the texts we meet (straight and typographic).
 QUOTES = '"\u201c\u201d\u201e\u00ab\u00bb'
 SENTENCE_END = ".!?\u2026"
+
+
+class LazyPattern:
+    """A regular expression compiled on first use.
+
+    Patterns for shapes most stories never hold (chat logs, text messages, slashes
+    as italics) would cost every run their compile time at import, up to a
+    millisecond each; this one compiles when first asked to match.
+    """
+
+    __slots__ = ("_args", "_rx")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+        self._rx: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:  # match, search, finditer, ... of the compiled pattern
+        rx = self._rx
+        if rx is None:
+            rx = self._rx = re.compile(*self._args)
+        return getattr(rx, name)
 
 
 # The attributes of a line nothing has labelled yet: shared and read-only, since a large text has

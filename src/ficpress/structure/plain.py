@@ -10,7 +10,6 @@ linear pass over lines or units.
 
 from __future__ import annotations
 
-import re
 from array import array
 from collections.abc import Sequence
 from typing import overload
@@ -20,14 +19,14 @@ from ficpress.structure import chapters as chapters_mod
 from ficpress.structure import dividers, frontmatter, inline, letters, notes, scenes, verse
 from ficpress.structure.flashback import flashback_spans
 from ficpress.structure.headings import parse_bare_number, parse_end_marker, parse_heading
-from ficpress.structure.lines import NO_ATTRS, QUOTES, Line, Unit, ends_sentence, split_lines
+from ficpress.structure.lines import NO_ATTRS, QUOTES, LazyPattern, Line, Unit, ends_sentence, split_lines
 
 # Units whose text is prose-like and may hold inline markup.
 INLINE_KINDS = {"paragraph", "verse", "note", "letter", "message"}
 
 
 # A "Label:" line of a header block; lines without one continue the entry above them.
-_HEADER_LABEL = re.compile(r"^[A-Za-z][A-Za-z'\u2019/\- ]{0,24}?\s*:")
+_HEADER_LABEL = LazyPattern(r"^[A-Za-z][A-Za-z'\u2019/\- ]{0,24}?\s*:")
 
 
 def _header_lines(lines: list[Line], source: Source, restoration: Restoration) -> int:

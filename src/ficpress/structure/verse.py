@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
-from ficpress.structure.lines import QUOTES, Line, ends_sentence
+from ficpress.structure.lines import QUOTES, LazyPattern, Line, ends_sentence
 
 MAX_VERSE_LINE = 80
 _NORM = re.compile(r"[\W_]+")
@@ -79,7 +79,7 @@ _MID_CLOSE = re.compile(r"[" + re.escape(QUOTE_LIKE) + r"](?<=[^ ][" + re.escape
 # Speech closed and tagged ("...,' says I", "...?” he asked"): dialogue, whichever quote marks it uses.
 _TAGGED = re.compile(r"[,.!?\u2014\u2026][\u2019'\u201d\"]\s+[a-z]")
 # Narration handing over to speech: "..., saying huskily\u2014", "Miss Havisham repeated\u2014".
-_INTRO = re.compile(
+_INTRO = LazyPattern(
     r"\b(?:said|saying|says|say|cried|asked|replied|repeated|answered|whispered|began|continued|added|sings?)"
     r"(?:\s+[a-z]+){0,2}[\s,:\u2060]*[\u2014\u2013:]$"
 )
