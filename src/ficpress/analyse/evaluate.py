@@ -67,6 +67,8 @@ class SampleScore:
     missed: list[str] = field(default_factory=list)
     spurious: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
+    gold_speaker: dict[int, str] = field(default_factory=dict)  # matched quotation's start -> gold speaker
+    char_map: dict[str, str] = field(default_factory=dict)  # our character id -> annotation id
 
     @property
     def recall(self) -> float:
@@ -94,6 +96,7 @@ def score_sample(work: Work, source_text: str, annotation: dict[str, Any]) -> Sa
         if first <= line <= last:
             found[line].append(q)
     sc = SampleScore()
+    sc.char_map = cmap
     sc.found_quotes = sum(len(v) for v in found.values())
     used: set[int] = set()
     for g in annotation["quotes"]:
@@ -115,6 +118,7 @@ def score_sample(work: Work, source_text: str, annotation: dict[str, Any]) -> Sa
         if g.get("speaker") is None:
             continue
         sc.attributed += 1
+        sc.gold_speaker[hit["start"]] = g["speaker"]
         ok = cmap.get(hit["speaker"] or "") == g["speaker"]
         sc.correct += ok
         t = sc.by_type[g.get("type", "implicit")]

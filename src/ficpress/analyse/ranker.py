@@ -35,18 +35,10 @@ SIEVES = (
 FEATURES = (
     *(f"sieve:{m}" for m in SIEVES),
     "sieve-confidence",
-    "prev-turn",
-    "two-turns-back",
-    "next-turn",
-    "two-turns-ahead",
     "addressed-here",
     "addressed-by-prev",
     "addressed-by-next",
     "named-in-quote",
-    "same-paragraph-speaker",
-    "turn-pair",
-    "between-the-other",
-    "recent-1-spoke-last",
     "named-before-in-paragraph",
     "named-after-in-paragraph",
     "subject-in-paragraph",
@@ -65,7 +57,6 @@ FEATURES = (
     "beat-odd",
     "pair-parity",
     "run-speaker",
-    "prev-turn-after-narration",
 )
 _INDEX = {f: i for i, f in enumerate(FEATURES)}
 MAX_CANDIDATES = 8
@@ -208,7 +199,6 @@ def candidates(
         a = out[i]
         back, ahead = _turn_neighbours(quotes, i, breaks)
         near = anchor.get(i, {})
-        gap_before = bool(back) and q.paragraph - quotes[back[0]].last_paragraph > 1
         ps, pe = paragraphs[q.paragraph]
         pe = paragraphs[q.last_paragraph][1]
         par_refs = [r for r in res.at(ps, pe) if not r.in_quote and res.people[r.char]]
@@ -232,7 +222,6 @@ def candidates(
             set(out[ahead[0]].addressees) if ahead and out[ahead[0]].addressee_method == "vocative" else set()
         )
         in_quote = {r.char for r in res.at(q.content_start, q.content_end) if r.kind != "pronoun"}
-        same_par = out[i - 1].speaker if i > 0 and quotes[i - 1].paragraph == q.paragraph else None
         nxt = paragraphs[q.last_paragraph][1]
         for j in range(i + 1, len(quotes)):
             if quotes[j].start >= q.end:
@@ -261,26 +250,10 @@ def candidates(
             if c == a.speaker and a.method in _SIEVE_SET:
                 f[_INDEX[f"sieve:{a.method}"]] = 1.0
                 f[_INDEX["sieve-confidence"]] = a.confidence
-            f[_INDEX["prev-turn"]] = float(bool(spk) and spk[0] == c)
-            f[_INDEX["two-turns-back"]] = float(len(spk) > 1 and spk[1] == c)
-            f[_INDEX["next-turn"]] = float(bool(nspk) and nspk[0] == c)
-            f[_INDEX["two-turns-ahead"]] = float(len(nspk) > 1 and nspk[1] == c)
             f[_INDEX["addressed-here"]] = float(c in a.addressees and a.addressee_method == "vocative")
             f[_INDEX["addressed-by-prev"]] = float(c in addressed_prev)
             f[_INDEX["addressed-by-next"]] = float(c in addressed_next)
             f[_INDEX["named-in-quote"]] = float(c in in_quote)
-            f[_INDEX["same-paragraph-speaker"]] = float(c == same_par)
-            # A-B-A: the line between two turns of one other person, or two back from them
-            f[_INDEX["turn-pair"]] = float(
-                len(spk) > 1 and spk[1] == c and spk[0] is not None and spk[0] != c
-            )
-            f[_INDEX["between-the-other"]] = float(
-                bool(spk) and bool(nspk) and spk[0] is not None and spk[0] == nspk[0] and spk[0] != c
-            )
-            # named last only because the last line's tag named them
-            f[_INDEX["recent-1-spoke-last"]] = float(
-                bool(recent) and recent[0] == c and bool(spk) and spk[0] == c
-            )
             f[_INDEX["named-before-in-paragraph"]] = float(c in before)
             f[_INDEX["named-after-in-paragraph"]] = float(c in after)
             f[_INDEX["subject-in-paragraph"]] = float(c in subj)
@@ -296,7 +269,6 @@ def candidates(
                 f[_INDEX["tag-pronoun-clash"]] = float(g is not None and g != tag_g)
             if c in near:
                 f[_INDEX["tag-even"] : _INDEX["tag-even"] + 6] = near[c]
-            f[_INDEX["prev-turn-after-narration"]] = float(gap_before and bool(spk) and spk[0] == c)
             rows.append((c, f))
         table.append(rows)
     return table
@@ -312,10 +284,9 @@ _ADDRESSED = FEATURES.index("addressed-here")
 
 
 _SIEVE_COLS = [FEATURES.index(f"sieve:{m}") for m in SIEVES]
-_TURN_PAIR = FEATURES.index("turn-pair")
 
 
-TRANSITIONS = ("turn:same-as-last", "turn:same-as-two-back")
+TRANSITIONS = ("turn:same-as-last", "turn:same-as-two-back", "turn:same-as-last-across-narration")
 
 
 class Table(list):
@@ -342,10 +313,13 @@ def local_scores(vec: list[float], rows: list[list[float]]) -> list[float]:
     return [s - top - z for s in scores]
 
 
-def decode_run(turns: list[list[tuple[int | None, float]]], same_last: float, two_back: float) -> list:
+def decode_run(
+    turns: list[list[tuple[int | None, float]]], trans: tuple[float, ...], gaps: list[bool] | None = None
+) -> list:
     """The best sequence of speakers over one exchange: each turn's candidates with their
-    log-probabilities, plus a score for a turn given to whoever spoke the turn before (usually a
-    penalty: people take turns) and for one given to whoever spoke two turns back (A-B-A).
+    log-probabilities, plus a score (`trans`, in the order of TRANSITIONS) for a turn given to whoever
+    spoke the turn before (usually a penalty: people take turns; a milder one where narration stands
+    between the two turns, gaps[t]), and for one given to whoever spoke two turns back (A-B-A).
 
     Why a sequence: the cues of one line cannot see that the speakers of an exchange must alternate
     consistently from both of its tagged ends; a second-order Viterbi over the run weighs every
@@ -354,14 +328,16 @@ def decode_run(turns: list[list[tuple[int | None, float]]], same_last: float, tw
     if not turns:
         return []
     # state: (speaker two turns back, speaker one turn back) -> (score, path)
+    same_last, two_back, same_gap = (*trans, 0.0, 0.0, 0.0)[:3]
     best: dict[tuple, tuple[float, list]] = {(None, c): (lp, [c]) for c, lp in turns[0]}
-    for cands in turns[1:]:
+    for ti, cands in enumerate(turns[1:], start=1):
         nxt: dict[tuple, tuple[float, list]] = {}
+        repeat = same_gap if gaps and gaps[ti] else same_last
         for (a, b), (sc, path) in best.items():
             for c, lp in cands:
                 t = lp
                 if c is not None and c == b:
-                    t += same_last
+                    t += repeat
                 elif c is not None and c == a:
                     t += two_back
                 key = (b, c)
@@ -370,6 +346,14 @@ def decode_run(turns: list[list[tuple[int | None, float]]], same_last: float, tw
                     nxt[key] = (v, path + [c])
         best = nxt
     return max(best.values(), key=lambda x: x[0])[1]
+
+
+def turn_gaps(run: list[list[int]], quotes: list) -> list[bool]:
+    """For each turn of an exchange, whether a paragraph of narration stands between it and the last."""
+    return [
+        ti > 0 and quotes[t[0]].paragraph - quotes[run[ti - 1][-1]].last_paragraph > 1
+        for ti, t in enumerate(run)
+    ]
 
 
 def run_turns(
@@ -411,10 +395,10 @@ def rerank(
     runs = getattr(table, "runs", None) or [[[i]] for i in range(len(quotes))]
     methods = [a.method for a in out]
     speakers = [a.speaker for a in out]
-    same_last, two_back = w.get(TRANSITIONS[0], 0.0), w.get(TRANSITIONS[1], 0.0)
+    trans = tuple(w.get(t, 0.0) for t in TRANSITIONS)
     for run in runs:
         turns = run_turns(methods, speakers, table, run, vec)
-        path = decode_run(turns, same_last, two_back)
+        path = decode_run(turns, trans, turn_gaps(run, quotes))
         for t, cands, c in zip(run, turns, path, strict=True):
             lp = dict(cands).get(c, 0.0)
             for i in t:
