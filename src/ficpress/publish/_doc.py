@@ -419,17 +419,12 @@ def _item(block: Block, inliner: _Inliner, text: str, single: bool = False) -> I
     if kind == "heading":
         line = inliner.line(s, e)
         return Item("subheading", stanzas=[[line]]) if line else None
-    # paragraph-like: split into paragraphs at blank lines, lines at newlines, unless the
-    # structure stage found the newlines to be mere wrapping (`soft_breaks`)
-    soft = bool(block.attrs.get("soft_breaks"))
-    stanzas = []
-    for ps, pe in _split(text, s, e, "\n\n"):
-        if soft:
-            lines = [ln] if (ln := inliner.line(ps, pe, soft=True)) else []
-        else:
-            lines = [ln for ls, le in _split(text, ps, pe, "\n") if (ln := inliner.line(ls, le))]
-        if lines:
-            stanzas.append(lines)
+    # paragraph-like: split into paragraphs and lines, unless on one line, as most paragraphs are
+    if text.find("\n", s, e) == -1:
+        ln = inliner.line(s, e)
+        stanzas = [[ln]] if ln else []
+    else:
+        stanzas = _stanzas(inliner, text, s, e, bool(block.attrs.get("soft_breaks")))
     if not stanzas:
         return None
     classes = inliner.block_classes(s, e)
@@ -438,6 +433,20 @@ def _item(block: Block, inliner: _Inliner, text: str, single: bool = False) -> I
     if kind in ("letter", "message", "front_matter"):
         return Item(kind, stanzas=stanzas, classes=classes)
     return Item("paragraph", stanzas=stanzas, classes=classes)
+
+
+def _stanzas(inliner: _Inliner, text: str, s: int, e: int, soft: bool) -> list[list[Line]]:
+    """Paragraphs split at blank lines, lines at newlines, unless the structure stage found the
+    newlines to be mere wrapping (`soft`)."""
+    stanzas = []
+    for ps, pe in _split(text, s, e, "\n\n"):
+        if soft:
+            lines = [ln] if (ln := inliner.line(ps, pe, soft=True)) else []
+        else:
+            lines = [ln for ls, le in _split(text, ps, pe, "\n") if (ln := inliner.line(ls, le))]
+        if lines:
+            stanzas.append(lines)
+    return stanzas
 
 
 def _written(block: Block, inliner: _Inliner, text: str, single: bool) -> Item | None:
