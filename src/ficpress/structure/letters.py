@@ -540,9 +540,9 @@ def detect(lines: list[Line], lo: int, single: bool) -> list[Written]:
             w = _scan_letter(lines, i, sal[0], sal[1], sal[2], single)
             if w is not None:
                 w.first = _dated_preamble(lines, i)
-        elif _INLINE_SALUTATION.match(s.lstrip(_EDGE)):
+        elif (c := s.lstrip(_EDGE))[:1] in "mMdD" and _INLINE_SALUTATION.match(c):  # "My dear", "Dear"
             w = _scan_inline(lines, i, single)
-        elif _HEADER.match(s):
+        elif ":" in s and _HEADER.match(s):
             w = _scan_headers(lines, i)
         # Cheap tests first: most lines hold no colon near their start and end without a dash.
         if w is None and (":" in s[:60] or s[:1] == "<"):
