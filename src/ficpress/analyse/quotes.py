@@ -110,6 +110,67 @@ def quote_style(text: str) -> str:
 
 def _marks(p: str, style: str) -> list[tuple[int, str]]:
     """Quote marks in one paragraph as (index, 'o'|'c'|'a') — opening, closing, ambiguous."""
+    out = _glyph_marks(p, style)
+    if style == "double" and CLOSE_S in p:
+        extra = _single_speech(p, out)
+        if extra:
+            out = sorted(out + extra)
+    return out
+
+
+# a curly single mark opening a line at the top level of a double-quoted text: after a space, a dash,
+# a bracket or at the paragraph's start, before a letter
+_SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\u2014\u2013-]))\u2018(?=[A-Za-z\u00c0-\u024f])")
+# its closing mark ends a sentence or clause: punctuation before it (so not "the boys’ room")
+_SINGLE_CLOSE = re.compile(r"(?<=[,.!?\u2026\u2014-])\u2019(?=\s|$|[,.;:!?)\u2014-])")
+# a double quotation left open, closed by a single mark: at the paragraph's end after punctuation, or
+# before a dash and the next line ('"... If not, I’ -- ‘I have the weed,’ I replied.')
+_SINGLE_ENDS_DOUBLE = re.compile(
+    r"(?<=[,.!?\u2026\u2014-])\u2019\s*$|(?<=[\w,.!?\u2026\u2014-])\u2019(?=\s*(?:--|\u2014)\s*[\u2018\u201c])"
+)
+
+
+def _single_speech(p: str, dmarks: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Lines in single marks inside a text that quotes with double ones.
+
+    Why: a repair that has to guess each lost quote mark sometimes picks the single glyph ("observed,
+    ‘It is very kind of you ...’"), and some writers switch marks mid-story. Only a pair at the top
+    level (outside every double quotation) that ends on punctuation counts, so a nested quotation, a
+    title in single marks and an apostrophe stay what they are; a double quotation that never closes
+    may close on a single mark where a line plainly ends.
+    """
+    out: list[tuple[int, str]] = []
+    spans = []  # the stretches inside double quotations, paired as detect pairs them
+    start = None
+    for i, kind in dmarks:
+        if start is None and kind != "c":
+            start = i
+        elif start is not None and kind != "o":
+            spans.append((start, i))
+            start = None
+    if start is not None:
+        c = _SINGLE_ENDS_DOUBLE.search(p, start + 1)
+        # not where a nested quotation's own closing mark stands
+        if c is not None and not _SINGLE_OPEN.search(p, start + 1, c.start()):
+            out.append((c.start(), "c"))
+            spans.append((start, c.start()))
+        else:
+            spans.append((start, len(p)))
+    dpos = [i for i, _k in dmarks]
+    last_end = -1
+    for m in _SINGLE_OPEN.finditer(p):
+        i = m.start()
+        if i <= last_end or any(a < i < b for a, b in spans):
+            continue
+        c = _SINGLE_CLOSE.search(p, i + 1)
+        if c is None or _SINGLE_OPEN.search(p, i + 1, c.start()) or any(i < d < c.start() for d in dpos):
+            continue
+        out += [(i, "o"), (c.start(), "c")]
+        last_end = c.start()
+    return out
+
+
+def _glyph_marks(p: str, style: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     n = len(p)
     for i, ch in enumerate(p):
