@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from importlib import resources
 from typing import Any
 
 from ficpress.model import Work
@@ -44,6 +43,8 @@ _RECORD_LISTS = ("repairs", "damage", "blocks", "chapters", "scenes", "spans")
 
 def schema() -> dict[str, Any]:
     """The JSON Schema this output follows (shipped in the package)."""
+    from importlib import resources  # here: importing it costs a conversion several milliseconds
+
     text = resources.files("ficpress").joinpath("schema/ficpress-1.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
 
