@@ -239,6 +239,10 @@ def _rword(right: str) -> str:
     return right[: len(right) - len(right.lstrip(LETTERS))]
 
 
+LETTER_SLOPE = 1.0
+LETTER_OFFSET = 4.0
+
+
 def letter_evidence(dist: dict[str, float], left: str, right: str) -> dict[str, float]:
     """Reweight accented-letter candidates by whether they complete a known word.
 
@@ -262,7 +266,7 @@ def letter_evidence(dist: dict[str, float], left: str, right: str) -> dict[str, 
     for c, p in dist.items():
         if c.isalpha() and len(c) == 1:
             z = zipf(f"{lw}{c}{rw}".lower())
-            factor = 10.0 ** max(-3.0, min(4.0, 2.0 * (z - base)))
+            factor = 10.0 ** max(-3.0, min(4.0, LETTER_SLOPE * (z - base) + LETTER_OFFSET))
             out[c] = p * factor if z > 0 else p * 0.001
         elif len(c) == 2 and c[0].isalpha():
             # one U+FFFD for a letter and punctuation: the letter must end a known word
@@ -287,13 +291,15 @@ def apostrophe_evidence(
     l1 = left[-1:]
     rw = _rword(right)
     out = dist
-    if trailing and l1 in _STOPS and state in ("0", "d") and right[:1] in (" ", "\x1a"):
+    r1 = right[:1]
+    if l1 in _STOPS and state in ("0", "d") and (r1 == "\n" or (trailing and r1 in (" ", "\x1a"))):
         # after a stop, ’ can only close a single quote, and none is open: what else follows a
-        # stop and is no quote is the ellipsis of a sentence trailing off (`now.…”`)
+        # stop and is no quote is the ellipsis of a sentence trailing off (`now.…”`), or, where the
+        # paragraph ends, the closing double quote
         out = dict(dist)
         moved = out["\u2019"] * (1.0 - STRAY_APOSTROPHE)
         out["\u2019"] -= moved
-        if l1 == ".":
+        if l1 == "." and r1 != "\n":
             out["\u2026"] = out.get("\u2026", 0.0) + moved * ELLIPSIS_SHARE
         return out
     if rw and not l1.isalnum():
