@@ -123,10 +123,11 @@ def _marks(p: str, style: str) -> list[tuple[int, str]]:
 _SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\u2014\u2013-]))\u2018(?=[A-Za-z\u00c0-\u024f])")
 # its closing mark ends a sentence or clause: punctuation before it (so not "the boys’ room")
 _SINGLE_CLOSE = re.compile(r"(?<=[,.!?\u2026\u2014-])\u2019(?=\s|$|[,.;:!?)\u2014-])")
-# a double quotation left open, closed by a single mark: at the paragraph's end after punctuation, or
-# before a dash and the next line ('"... If not, I’ -- ‘I have the weed,’ I replied.')
+# a double quotation left open, closed by a single mark where a line plainly ends: after punctuation
+# before a space or the paragraph's end ('“Th⁠‘thank you,’ faltered Tuppence.'), or before a dash and
+# the next line ('“... If not, I’ -- ‘I have the weed,’ I replied.')
 _SINGLE_ENDS_DOUBLE = re.compile(
-    r"(?<=[,.!?\u2026\u2014-])\u2019\s*$|(?<=[\w,.!?\u2026\u2014-])\u2019(?=\s*(?:--|\u2014)\s*[\u2018\u201c])"
+    r"(?<=[,.!?\u2026\u2014-])\u2019(?=\s|$)|(?<=[\w,.!?\u2026\u2014-])\u2019(?=\s*(?:--|\u2014)\s*[\u2018\u201c])"
 )
 
 
