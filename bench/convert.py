@@ -61,18 +61,24 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[f
     return wall, usage.ru_maxrss, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
+# What `ficpress convert` loads before it starts (the parser and the convert command with the stages),
+# then each stage in turn; the EPUB alone first, then the other four formats from the same work.
 _STAGES = r"""
-import json, sys, time
+import sys, time
 t0 = time.perf_counter()
-from ficpress import ingest, restore, structure, publish
 import ficpress.cli
+ficpress.cli.app
+import ficpress.commands.convert
+from ficpress import ingest, restore, structure, publish
 t1 = time.perf_counter()
 src = ingest.read(sys.argv[1]); t2 = time.perf_counter()
 res = restore.restore(src); t3 = time.perf_counter()
 work = structure.build(src, res); t4 = time.perf_counter()
-publish.render_many(work, publish.FORMATS); t5 = time.perf_counter()
+publish.render_many(work, ["epub"]); t5 = time.perf_counter()
+publish.render_many(work, [f for f in publish.FORMATS if f != "epub"]); t6 = time.perf_counter()
+import json
 print(json.dumps({"import": t1 - t0, "ingest": t2 - t1, "restore": t3 - t2, "structure": t4 - t3,
-                  "publish (5 formats)": t5 - t4}))
+                  "publish EPUB": t5 - t4, "publish other 4 formats": t6 - t5}))
 """
 
 
@@ -222,7 +228,7 @@ def main() -> int:
         print(f"SCORE convert_peak_rss_mib {peaks[all_name] / 1024:.1f}")
         print(f"SCORE convert_throughput_mb_s {size / 1e6 / med[all_name]:.3f}")
         for k, v in stages.items():
-            print(f"SCORE stage_{k.split()[0]}_s {v:.4f}")
+            print(f"SCORE stage_{k.lower().replace(' ', '_')}_s {v:.4f}")
         print(f"SCORE ficpress_toc_entries {len(ours['toc'])}")  # type: ignore[arg-type]
         print(f"SCORE ficpress_fffd_left {ours['fffd']}")
         if calibre:
