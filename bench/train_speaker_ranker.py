@@ -14,6 +14,7 @@ src/ficpress/analyse/data/speaker_ranker.json (feature -> weight, with the figur
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import sys
@@ -28,6 +29,7 @@ from ficpress.analyse import evaluate as ev  # noqa: E402
 from ficpress.analyse import people  # noqa: E402
 from ficpress.analyse import ranker as rk  # noqa: E402
 from ficpress.analyse import speakers as sp  # noqa: E402
+from ficpress.analyse.speakers import Attribution  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 LITBANK = SHARED / "corpus" / "litbank"
@@ -147,20 +149,16 @@ def fit(train: list[Doc]) -> list[float]:
 
 
 def predict(w: list[float] | None, trans: tuple[float, ...], d: Doc) -> list[str | None]:
-    """Each quotation's speaker as `ranker.rerank` would give it (None weights: the sieves alone)."""
-    spk = [q[2] for q in d.quotes]
+    """Each quotation's speaker as `ranker.rerank` gives it (None weights: the sieves alone)."""
     if w is None:
-        return spk
-    methods = [q[1] for q in d.quotes]
-    rows_of = [q[0] for q in d.quotes]
-    out = list(spk)
-    for run in d.runs:
-        turns = rk.run_turns(methods, spk, rows_of, run, w)
-        for t, c in zip(run, rk.decode_run(turns, trans, rk.turn_gaps(run, d.shells)), strict=True):
-            for i in t:
-                if methods[i] in rk.WEAK and c is not None:
-                    out[i] = c
-    return out
+        return [q[2] for q in d.quotes]
+    weights = dict(zip(rk.FEATURES, w, strict=True))
+    weights.update(zip(rk.TRANSITIONS, trans, strict=True))
+    atts = [Attribution(speaker=q[2], method=q[1]) for q in d.quotes]
+    table = rk.Table(q[0] for q in d.quotes)
+    table.runs = d.runs
+    rk.rerank(d.shells, atts, table, weights)
+    return [a.speaker for a in atts]
 
 
 def accuracy(w: list[float] | None, trans: tuple[float, ...], test: list[Doc]) -> tuple[int, int]:
@@ -179,13 +177,12 @@ def tune(w: list[float], train: list[Doc]) -> tuple[float, ...]:
     paragraphs are real (where there are any): guessed paragraphs split one speaker's lines into
     turns, which no real text does."""
     train = [d for d in train if d.real] if TUNE_ON_REAL and any(d.real for d in train) else train
-    best, best_ok = (0.0, 0.0, 0.0), -1
-    for same_last in GRID_SAME:
-        for two_back in GRID_TWO_BACK:
-            for same_gap in GRID_SAME_GAP:
-                ok, _n = accuracy(w, (same_last, two_back, same_gap), train)
-                if ok > best_ok:
-                    best, best_ok = (same_last, two_back, same_gap), ok
+    best: tuple[float, ...] = (0.0, 0.0, 0.0)
+    best_ok = -1
+    for trans in itertools.product(GRID_SAME, GRID_TWO_BACK, GRID_SAME_GAP):
+        ok, _n = accuracy(w, trans, train)
+        if ok > best_ok:
+            best, best_ok = trans, ok
     return best
 
 
