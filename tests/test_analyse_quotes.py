@@ -176,9 +176,11 @@ def test_words_not_said_and_words_said() -> None:
     text = (
         "She didn\u2019t say \u201cperhaps never,\u201d but each silently added it.\n"
         "If a door banged, Aunt Sally she jumped and said \u201couch!\u201d and went on.\n"
-        "She was pleased to say \u2018good-by,\u2019 than anything else."
+        "She was pleased to say \u2018good-by,\u2019 than anything else.\n"
+        "I said to him \u201cgo away now\u201d and left.\n"
+        "I was going to say \u201cno\u201d but stopped."
     )
-    assert [k for _s, k in _kinds(text)] == ["mention", "speech", "mention"]
+    assert [k for _s, k in _kinds(text)] == ["mention", "speech", "mention", "speech", "mention"]
 
 
 def test_tags_after_a_quote() -> None:

@@ -462,6 +462,19 @@ def _subject_like(word: str) -> bool:
     )
 
 
+def _said_before(words: list[str]) -> bool:
+    """A saying verb in the tag's place before a quotation, not negated or an infinitive: 'jumped and
+    said "ouch!"', 'told her "no,"', 'said to him "go"' but not 'didn't say "perhaps never,"',
+    'pleased to say "good-by,"'."""
+    if not _tag_precedes(words, True):
+        return False
+    low = [w.lower() for w in words]
+    for i in (len(low) - 1, len(low) - 2, len(low) - 3):
+        if i >= 0 and low[i] in SPEECH_VERBS and _SAYS.match(low[i]):
+            return not (i > 0 and low[i - 1] in _NOT_SAID)
+    return False
+
+
 def _thought_follows(words: list[str], sentence_ended: bool) -> bool:
     """'thought Alice', 'he thought', 'Newland Archer thought' in the tag's place right after a quote.
 
@@ -546,11 +559,7 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str:
     resumed = bool(closings) and any(
         w.lower() in SPEECH_VERBS for w in _WORD.findall(before[closings[-1] :])[:12]
     )
-    said_before = (
-        _tag_precedes(raw_before, False)
-        and any(_SAYS.match(w) for w in tag_before[-2:])
-        and not any(w in _NOT_SAID for w in tag_before[-3:-1])
-    )
+    said_before = _said_before(raw_before)
     if glued_lower(before, inner) and not _tag_follows(raw_after) and not resumed and not said_before:
         # She didn't say "perhaps never," / generally "very particular," / pleased to say 'good-by,'
         # but: she jumped and said "ouch!"
@@ -562,7 +571,7 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str:
         and len(words) < 10
     ):
         return "mention"  # the book was called "The Vampyr Codex"
-    if before.rstrip().endswith(":") or speech_near:
+    if before.rstrip().endswith(":") or speech_near or said_before:
         return "speech"
     if not before.strip() and re.match(r"\s*(?:--|\u2014)", after):
         return "speech"  # "I will" -- and "I will!" cried the ladies: a line broken off
