@@ -279,6 +279,7 @@ _SAY = {
 
 
 STRAIGHT_BY_CONTEXT = True
+SPLIT_CLOSE_OPEN = True  # a quotation closing and the next opening inside one sentence: two paragraphs
 
 
 def _straight_side(toks: list[str], i: int) -> str | None:
@@ -338,6 +339,16 @@ def _detok(
                 side = _straight_side(toks, ti)
                 if side is not None:
                     q_open = side == "close"  # the toggle below then lands on the side the context says
+            prev_t = toks[ti - 1] if ti > 0 else ""
+            if SPLIT_CLOSE_OPEN and (
+                (t == "\u201c" and prev_t == "\u201d") or (t in q_marks and prev_t in q_marks and not q_open)
+            ):
+                # '...my poor nerves." "You mistake me, my dear...': one sentence to the tokeniser, two
+                # speakers' paragraphs in the book (and in every edition of the excerpts that have one)
+                paragraphs.append((par_start, pos))
+                parts.append("\n")
+                pos += 1
+                par_start = pos
             sep = " "
             if (
                 attach_next
