@@ -119,8 +119,11 @@ def _marks(p: str, style: str) -> list[tuple[int, str]]:
 
 
 # a curly single mark opening a line at the top level of a double-quoted text: after a space, a dash,
-# a bracket or at the paragraph's start, before a letter
-_SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\u2014\u2013-]))\u2018(?=[A-Za-z\u00c0-\u024f])")
+# a bracket or at the paragraph's start, before a letter or an elision ('\u2009’Tis'), perhaps after a
+# hair space (the typesetter's gap between a double and a single mark)
+_SINGLE_OPEN = re.compile(
+    r"(?:^|(?<=[\s(\u2014\u2013-]))\u2018(?=[\u200a\u2009]?[A-Za-z\u00c0-\u024f\u2019])"
+)
 # its closing mark ends a sentence or clause: punctuation before it (so not "the boys’ room")
 _SINGLE_CLOSE = re.compile(r"(?<=[,.!?\u2026\u2014-])\u2019(?=\s|$|[,.;:!?)\u2014-])")
 # a double quotation left open, closed by a single mark where a line plainly ends: after punctuation
@@ -279,8 +282,11 @@ def detect(text: str, paragraphs: list[tuple[int, int]], style: str | None = Non
                 open_q = None
     out = []
     for q in raw:
-        if q.content_end <= q.content_start or not text[q.content_start : q.content_end].strip():
+        body = text[q.content_start : q.content_end]
+        if q.content_end <= q.content_start or not body.strip():
             continue
+        if not any(c.isalnum() for c in body) and any(c in OPEN_D + OPEN_S + CLOSE_D + CLOSE_S for c in body):
+            continue  # nothing but other quote marks ('“ ‘ “ ‘'): a typesetter's stack of marks, not a line
         q.kind = _classify(text, q, paragraphs)
         out.append(q)
     return out
@@ -425,10 +431,12 @@ _NOT_SAID = {
     "couldn\u2019t",
 }
 _NAMING = {"called", "call", "calls", "calling", "named", "name", "names", "dubbed", "nicknamed"}
-# verbs whose object is the very words said ('jumped and said "ouch!"'), unlike 'read' or 'smiled'
+# nouns of a sound made with the voice: 'a cry of "Fire!"', 'shouts of "Hear, hear!"'
+_UTTERANCE = re.compile(r"(?:cr(?:y|ies)|shouts?|shrieks?|calls?|yells?|screams?|roars?|whispers?|murmurs?)")
+# verbs whose object is the very words said ('jumped and said "ouch!"'), unlike 'read', 'smiled' or 'add'
 _SAYS = re.compile(
     r"(?:say|said|tell|told|ask|answer|repl|cr(?:y|ie)|shout|yell|scream|whisper|mutter|murmur|exclaim"
-    r"|add|repeat|declar|remark)"
+    r"|added|repeat|declar|remark)"
 )
 
 
@@ -503,7 +511,7 @@ def _tag_precedes(words: list[str], punct: bool) -> bool:
         if low[-2] in _NAMING and (last in _OBJ or words[-1][:1].isupper()):
             return False  # always called him "Your Majesty,", calling Drummle "old boy,": a name given, not a line
         if last == "of":
-            return low[-2].endswith("s")  # loud cries of "Hear, hear!"
+            return bool(_UTTERANCE.fullmatch(low[-2]))  # loud cries of "Hear, hear!", a cry of "Fire!"
         return (
             last in _SUBJ
             or last in _OBJ
@@ -573,6 +581,12 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str:
         return "mention"  # the book was called "The Vampyr Codex"
     if before.rstrip().endswith(":") or speech_near or said_before:
         return "speech"
+    if (
+        text[q.start] == OPEN_S
+        and len(words) >= 3
+        and all(w[:1].isupper() or w in _TITLE_SMALL for w in words)
+    ):
+        return "mention"  # a title in single marks: 'Do We Progress?' (Journal of Psychology, 1883)
     if not before.strip() and re.match(r"\s*(?:--|\u2014)", after):
         return "speech"  # "I will" -- and "I will!" cried the ladies: a line broken off
     glued = bool(before.strip()) and (before.rstrip()[-1:].isalnum()) and before.endswith((" ", "\t"))
