@@ -9,7 +9,8 @@ quotation, speaker and coreference layers. LitBank keeps sentences, not paragrap
 excerpt's book is in the Standard Ebooks corpus its paragraphs are taken from that edition, elsewhere
 they are guessed (a quotation mark opening a sentence, narration after a closed quotation). Then the same after every typographic glyph
 (curly quotes, apostrophes, dashes, ellipses) is destroyed into U+FFFD and put back by
-`ficpress.restore.restore`. Then the hand annotation of the sample story
+`ficpress.restore.restore`, on LitBank and on the Standard Ebooks texts (scored against the speech
+found in their correct typography). Then the hand annotation of the sample story
 (tests/fixtures/analysis). Then tokens per second and peak memory on one core for the
 sample, the longest Standard Ebooks novel in the corpus and a 500,000-word work.
 
@@ -90,6 +91,26 @@ def report_litbank(label: str, sc: ev.LitBankScore) -> None:
     print(
         f"  character recall {sc.char_recall:.3f} ({sc.chars_found}/{sc.chars_gold}), cluster purity {sc.purity:.3f}"
     )
+
+
+def restored_novels(quick: bool) -> None:
+    """Speech found in the Standard Ebooks texts after their glyphs are destroyed and restored, against
+    the speech found in their correct typography: the repair's effect apart from LitBank's conventions
+    (the three shortest books with --quick)."""
+    books = sorted(SE.glob("*.txt"), key=lambda p: p.stat().st_size) if SE.is_dir() else []
+    if not books:
+        return
+    print("\n  Standard Ebooks texts destroyed and restored, against their correct typography:")
+    n = ref = got = 0
+    for book in books[:3] if quick else books:
+        m, r, g = ev.restored_quote_agreement(book.read_text("utf-8"), book.stem)
+        n, ref, got = n + m, ref + r, got + g
+        print(
+            f"    {book.stem[:48]:48s} speech {r:5d}, restored {g:5d}: precision {m / g:.3f} recall {m / r:.3f}"
+        )
+    print(f"    {'all':48s} speech {ref:5d}, restored {got:5d}: precision {n / got:.3f} recall {n / ref:.3f}")
+    score("novels_restored_quote_precision", n / got)
+    score("novels_restored_quote_recall", n / ref)
 
 
 def sample() -> ev.SampleScore | None:
@@ -308,6 +329,7 @@ def main() -> int:
         score("litbank_restored_quote_precision", dmg.precision)
         score("litbank_restored_quote_recall", dmg.recall)
         score("litbank_restored_speaker_accuracy", dmg.speaker_accuracy)
+        restored_novels(args.quick)
         print(
             f"\n  peer: BookNLP speaker accuracy {BOOKNLP['speaker_accuracy_pdnc']:.3f} on PDNC (published); "
             f"ours {cv['ranker']:.3f} on LitBank (cross-validated): ratio {cv['ranker'] / BOOKNLP['speaker_accuracy_pdnc']:.2f}"

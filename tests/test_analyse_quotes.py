@@ -39,22 +39,6 @@ def _as_result(found: list[qt.Quote]) -> dict:
     return {"quotes": quotes, "mentions": [], "characters": []}
 
 
-def _matched(ref: list[tuple[int, int]], got: list[tuple[int, int]]) -> int:
-    """One-to-one matches where the overlap covers half of either span (the LitBank scorer's rule)."""
-    used: set[int] = set()
-    n = 0
-    for s, e in got:
-        best, bo = None, 0
-        for i, (a, b) in enumerate(ref):
-            o = min(e, b) - max(s, a)
-            if o > bo and i not in used:
-                best, bo = i, o
-        if best is not None and (2 * bo >= ref[best][1] - ref[best][0] or 2 * bo >= e - s):
-            used.add(best)
-            n += 1
-    return n
-
-
 # --------------------------------------------------------------------------- LitBank, all excerpts
 
 
@@ -117,22 +101,11 @@ def test_restored_novel_agrees_with_its_correct_typography(corpus_dir: Path, boo
     guesses of single for double marks)."""
     lines = (corpus_dir / "standardebooks" / f"{book}.txt").read_text("utf-8").split("\n")
     text = "\n".join(lines[len(lines) // 3 : len(lines) // 3 + 500])
-    ref = [(q.start, q.end) for q in qt.detect(text, qt.paragraphs_of(text)) if q.kind == "speech"]
-    broken = "".join("\ufffd" if c in ev.TYPOGRAPHY else c for c in text)
-    rest = restore.restore(Source(path=f"{book}.txt", text=broken))
-    conv = rest.offsets.to_source
-    got = [
-        (conv(q.start), conv(q.end))
-        for q in qt.detect(rest.text, qt.paragraphs_of(rest.text))
-        if q.kind == "speech"
-    ]
-    n = _matched(ref, got)
-    print(
-        f"\n{book} (500 paragraphs) restored vs correct: precision {n / len(got):.3f} recall {n / len(ref):.3f}"
-    )
-    assert len(ref) > 300
-    assert n / len(ref) >= 0.97
-    assert n / len(got) >= 0.97
+    n, ref, got = ev.restored_quote_agreement(text, book)
+    print(f"\n{book} (500 paragraphs) restored vs correct: precision {n / got:.3f} recall {n / ref:.3f}")
+    assert ref > 300
+    assert n / ref >= 0.97
+    assert n / got >= 0.97
 
 
 # --------------------------------------------------------------------------- one rule each
