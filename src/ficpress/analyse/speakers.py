@@ -109,6 +109,7 @@ _NOT_BEFORE_VOCATIVE = {
     "without",
     "after",
 }
+_OBJECT_LEAD = {"my", "your", "his", "her", "our", "their", "for", "of", "to", "with", "and", "about"}
 # capitalised words that close a line without naming anyone addressed
 _NOT_NAMES = {"i", "ok", "okay", "tv", "god", "gods", "christmas", "english", "french", "monday", "sunday"}
 VOCATIVE_WORDS = {
@@ -302,7 +303,9 @@ def _tag_after(text: str, start: int, end: int, res: Resolver, qpos: int) -> tup
     )
     verbish = toks[k][2].lower() in SPEECH_VERBS or (open_tag and toks[k][2].endswith("ed") and k == 0)
     if verbish:
-        c, kind, _ = _subject_at(text, toks, k + 1, res, qpos)
+        c, kind, nk = _subject_at(text, toks, k + 1, res, qpos)
+        if c is not None and text[toks[nk - 1][1] - 2 : toks[nk - 1][1]] in ("'s", "\u2019s"):
+            return None, ""  # "said the child's nurse": the nurse speaks, not the child
         if c is None and k + 2 < len(toks) and toks[k + 1][2].lower() in _TAG_ADJECTIVES:
             c, kind, _ = _subject_at(text, toks, k + 2, res, qpos)  # "said old Cotter", "cried poor Jane"
         if c is not None:
@@ -461,6 +464,8 @@ def find_vocatives(
             and bool(prev)
             and prev[-1].lower() not in _NOT_BEFORE_VOCATIVE
             and not prev[-1][0].isupper()
+            # "a good word for my little Lizzy.": a name inside a phrase is talked about, not to
+            and not (len(prev) > 1 and prev[-2].lower() in _OBJECT_LEAD)
         )
         if prev and (prev[-1].lower() in _VOC_TAIL_LEAD or rare):
             out.append((r.start, r.end, text[r.start : r.end], r.char))
