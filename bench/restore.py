@@ -67,9 +67,10 @@ def pct(x: float) -> str:
 
 def cold_caches() -> None:
     """Each book starts with empty memo caches, as a fresh process would (the tables stay loaded)."""
-    ContextModel._dist.cache_clear()
-    ContextModel._ratio.cache_clear()
-    ContextModel._qratio.cache_clear()
+    for memo in (ContextModel._dist, ContextModel._ratio, ContextModel._state_ratio, ContextModel._qratio):
+        memo.cache_clear()
+    ContextModel._base1.cache_clear()
+    ContextModel._basek.cache_clear()
 
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "breaking-alone.txt"

@@ -324,7 +324,7 @@ def apostrophe_evidence(
                 out["\u2019"] = out.get("\u2019", 0.0) + moved
         elif (
             z_apos < 1.0
-            and len(rw) > 2
+            and (len(rw) > 2 or (len(rw) == 2 and rw.lower() in SHORT_WORDS))
             and len(lw) > 1  # d’you, y’know, s’pose
             and zipf(lw.lower()) >= 2.5
             and (zipf(rw.lower()) >= 2.5 or right[len(rw) : len(rw) + 1] == "\x1a")
@@ -348,6 +348,35 @@ def apostrophe_evidence(
     return out
 
 
+# Two-letter words that follow a lost dash (`off—at`, `use—up`) and end no contraction or elision.
+SHORT_WORDS = frozenset(
+    [
+        "at",
+        "an",
+        "up",
+        "in",
+        "on",
+        "of",
+        "to",
+        "is",
+        "it",
+        "as",
+        "by",
+        "if",
+        "or",
+        "so",
+        "we",
+        "he",
+        "my",
+        "no",
+        "do",
+        "go",
+        "me",
+        "be",
+        "us",
+        "oh",
+    ]
+)
 STRAY_APOSTROPHE = 0.05  # ’ after a stop with no ‘ open: a closing mark with nothing to close
 ELLIPSIS_SHARE = 1.0  # of the mass a stray ’ loses, what goes to a trailing-off ellipsis
 _STOPS = frozenset(".!?,;:")
