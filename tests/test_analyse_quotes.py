@@ -119,10 +119,14 @@ def test_a_thinking_verb_counts_only_in_the_tags_place() -> None:
             "\u201cThe darling!\u201d thought Newland Archer.",
             "\u201cWe\u2019ll read Faust together,\u201d he thought.",
             "\u201cFine.\u201d She thought about it for a while.",
+            "\u201cI\u2019m the same kind of brute at bottom.\u201d He thought. Then he rose.",
+            "\u201cI\u2019ll take a little trot around town,\u201d thought old Tom.",
+            "Joe gave a reproachful cough, as much as to say, \u201cWell, I told you so.\u201d",
+            "The portrait looked down upon them, seeming to say, \u201cBe happy. I am here.\u201d",
         ]
     )
     kinds = [k for _s, k in _kinds(text)]
-    assert kinds == ["speech", "thought", "thought", "speech"]
+    assert kinds == ["speech", "thought", "thought", "speech", "thought", "thought", "thought", "thought"]
 
 
 def test_a_speech_verb_before_a_quote_counts_only_where_a_tag_stands() -> None:

@@ -396,6 +396,9 @@ def _finish(q: Quote, text: str, close_pos: int, pi: int, closed: bool) -> None:
 # the short words a title leaves in lower case ("Wife of the Above"); "That is Dorian Gray." is a line
 _TITLE_SMALL = {"of", "the", "and", "a", "an", "to", "in", "on", "for", "at", "by", "with", "or"}
 _CLOSED = re.compile(r"[,.!?\u2014\u2026-][\"\u201d\u2019']")
+_GESTURE = re.compile(
+    r"\b(?:as (?:much as|if|though) to say|seem(?:ed|s|ing)? to say|clearly indicating)[,:]?\s*$", re.I
+)
 _UNVOICED = re.compile(r"[^\w.;:!?]*(?:[\w\u2019']+\s+){1,3}(?:mentally|inwardly|silently)\b")
 _ILLUSTRATION = re.compile(r"\[Illustration:[^\]]*$")
 _INSCRIBED = re.compile(
@@ -447,9 +450,11 @@ def _tag_follows(words: list[str], verbs: frozenset[str] | set[str] = SPEECH_VER
         return False
     low = [w.lower() for w in words]
     if low[0] in verbs:
-        # 'said he', 'cried Alice', 'replied the man', 'cried out': not a noun ('"only if not noisy,"
-        # reply paid')
-        return len(low) == 1 or _subject_like(words[1])
+        # 'said he', 'cried Alice', 'replied the man', 'cried out', 'thought old Tom': not a noun
+        # ('"only if not noisy," reply paid')
+        if len(low) == 1 or _subject_like(words[1]):
+            return True
+        return len(low) > 2 and words[2][:1].isupper() and low[1] not in _TITLE_SMALL and low[1] != "from"
     if len(low) > 1 and low[1] in verbs and (low[0] in _SUBJ or words[0][:1].isupper()):
         return True
     if len(low) > 2 and low[2] in verbs:
@@ -483,7 +488,7 @@ def _said_before(words: list[str]) -> bool:
     return False
 
 
-def _thought_follows(words: list[str], sentence_ended: bool) -> bool:
+def _thought_follows(words: list[str], sentence_ended: bool, after: str = "") -> bool:
     """'thought Alice', 'he thought', 'Newland Archer thought' in the tag's place right after a quote.
 
     Why the tag's place and not anywhere near: "'Oh dear!' (when she thought it over afterwards" and
@@ -492,7 +497,9 @@ def _thought_follows(words: list[str], sentence_ended: bool) -> bool:
     """
     if not _tag_follows(words, _THINK) or _tag_follows(words):
         return False
-    return not (sentence_ended and words[0][:1].isupper() and words[0].lower() not in _THINK)
+    if sentence_ended and words[0][:1].isupper() and words[0].lower() not in _THINK:
+        return bool(re.match(r"\W*\w+\s+\w+\s*[.!?,;]", after))  # '"..." He thought.' is all tag
+    return True
 
 
 def _tag_precedes(words: list[str], punct: bool) -> bool:
@@ -542,12 +549,14 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str:
     raw_after = _WORD.findall(after)[:4]
     raw_before = _WORD.findall(before)[-4:]
     tag_before = [w.lower() for w in raw_before]
-    if _thought_follows(raw_after, bool(re.search(r"\.\W*$", inner))):
+    if _thought_follows(raw_after, bool(re.search(r"\.\W*$", inner)), after):
         return "thought"
     if any(w in _THINK for w in tag_before[-4:]) and re.search(r"[,:]\s*$", before):
         return "thought"  # he would think, "What a nice house!"
     if _TO_SELF.match(after):
         return "thought"  # said to herself: words not spoken to anyone
+    if _GESTURE.search(before):
+        return "thought"  # looked around as much as to say, "Are you all like this?": meant, not said
     if _tag_follows(raw_after) and _UNVOICED.match(after):
         return "thought"  # said he mentally
     if _ILLUSTRATION.search(before) or _INSCRIBED.match(after):
