@@ -333,23 +333,35 @@ def decode_run(
         return []
     # state: (speaker two turns back, speaker one turn back) -> (score, path)
     same_last, two_back, same_gap = (*trans, 0.0, 0.0, 0.0)[:3]
-    best: dict[tuple, tuple[float, list]] = {(None, c): (lp, [c]) for c, lp in turns[0]}
+    # state (speaker two turns back, speaker one turn back) -> score; back[t][state] = state before
+    best: dict[tuple, float] = {}
+    for c, lp in turns[0]:
+        if best.get((None, c), -math.inf) < lp:
+            best[(None, c)] = lp
+    back: list[dict[tuple, tuple]] = [{}]
     for ti, cands in enumerate(turns[1:], start=1):
-        nxt: dict[tuple, tuple[float, list]] = {}
+        nxt: dict[tuple, float] = {}
+        ptr: dict[tuple, tuple] = {}
         repeat = same_gap if gaps and gaps[ti] else same_last
-        for (a, b), (sc, path) in best.items():
+        for (a, b), sc in best.items():
             for c, lp in cands:
-                t = lp
+                v = sc + lp
                 if c is not None and c == b:
-                    t += repeat
+                    v += repeat
                 elif c is not None and c == a:
-                    t += two_back
+                    v += two_back
                 key = (b, c)
-                v = sc + t
-                if key not in nxt or v > nxt[key][0]:
-                    nxt[key] = (v, path + [c])
+                if key not in nxt or v > nxt[key]:
+                    nxt[key] = v
+                    ptr[key] = (a, b)
         best = nxt
-    return max(best.values(), key=lambda x: x[0])[1]
+        back.append(ptr)
+    state = max(best, key=lambda k: best[k])
+    path = [state[1]]
+    for ti in range(len(turns) - 1, 0, -1):
+        state = back[ti][state]
+        path.append(state[1])
+    return path[::-1]
 
 
 def turn_gaps(run: list[list[int]], quotes: list) -> list[bool]:
