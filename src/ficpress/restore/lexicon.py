@@ -422,6 +422,17 @@ def elided_word(lw: str, rw: str) -> bool:
         return False
     lo = len(lw) + len(rw) + 1
     for w in _by_prefix(lw[:PREFIX]):
-        if lo <= len(w) <= lo + 2 and w.startswith(lw) and w.endswith(rw):
+        # what an elision leaves out is mostly a vowel's syllable (gov’nor, cert’nly) or a letter of a
+        # common word (ins’antly); a rarer word that only joins the two (night’and: nightstand,
+        # out’an: outran) is no evidence against the dash
+        if (
+            lo <= len(w) <= lo + 2
+            and w.startswith(lw)
+            and w.endswith(rw)
+            and (any(c in "aeiouy" for c in w[len(lw) : len(w) - len(rw)]) or zipf(w) >= ELIDED_COMMON)
+        ):
             return True
     return False
+
+
+ELIDED_COMMON = 4.0  # zipf of a word that may lose a consonant alone
