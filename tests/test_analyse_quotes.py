@@ -278,3 +278,50 @@ def test_detection_on_an_empty_work() -> None:
     assert qt.detect("", []) == []
     work = Work(text="No quotes here at all.\n", blocks=[])
     assert qt.detect(work.text, qt.paragraphs_of(work.text)) == []
+
+
+def test_a_writer_who_runs_lines_on_from_their_beats() -> None:
+    """Fan fiction often drops the comma or stop between a beat and the line ('Spike sighed "Fine."');
+    where a text does so line after line, a quotation glued to any beat that reads as a line is speech.
+    The same glued quotation in edited prose stays a title or a term."""
+    habit = [
+        "Spike sighed \u201cFine.\u201d",
+        "She cried \u201cI do need you, please.\u201d",
+        "Willow whispered \u201cNo.\u201d",
+        "Dawn yelled \u201cWait for me!\u201d",
+        "Xander muttered \u201cGreat, just great.\u201d",
+        "Anya said \u201cMoney is good.\u201d",
+    ]
+    lines = [
+        "Buffy looked up \u201cHey Spike.\u201d",
+        "\u201cYeah.\u201d Dawn slumped \u201cyou know that one?\u201d",
+        "He grabbed her arm and shook her \u201cGot it?\u201d",
+        "\u201cShh\u201d she stroked the back of his head.",
+    ]
+    terms = [
+        "They were looking for a demon that had them all \u201cflummoxed\u201d as Giles put it.",
+        "She remembered a song that had always called to her \u201cLiving my life in a slow hell.\u201d",
+        "The crowd was singing the \u201cRed Flag,\u201d as they marched.",
+    ]
+    text = "\n".join(habit + lines + terms)
+    kinds = dict(_kinds(text))
+    assert [
+        kinds[s]
+        for s in (
+            "\u201cHey Spike.\u201d",
+            "\u201cyou know that one?\u201d",
+            "\u201cGot it?\u201d",
+            "\u201cShh\u201d",
+        )
+    ] == ["speech"] * 4
+    assert [
+        kinds[s]
+        for s in (
+            "\u201cflummoxed\u201d",
+            "\u201cLiving my life in a slow hell.\u201d",
+            "\u201cRed Flag,\u201d",
+        )
+    ] == ["mention"] * 3
+    glued_title = "They came in the humbler but more convenient \u201cBrown Coupe.\u201d"
+    edited = "\n".join(["\u201cHello,\u201d she said.", glued_title])
+    assert dict(_kinds(edited))["\u201cBrown Coupe.\u201d"] == "mention"
