@@ -71,6 +71,10 @@ ELISIONS = frozenset(
     ]
 )
 
+# Word starts that take an apostrophe only in lower case (instead, indeed, afraid, remember, upon):
+# capitalised, they may begin a quotation. (along, almost, had and he cost more than they brought.)
+LOWER_ELISIONS = frozenset(["stead", "deed", "kase", "fraid", "member", "pon", "specially", "spect", "nuff"])
+
 # Word ends that take an apostrophe in dialect and dropped-g speech (goin’, an’, o’).
 END_ELISIONS = frozenset(
     ["o", "th", "ol", "an", "nothin", "somethin", "mo", "po", "fo", "de", "ter", "ta", "wit"]
@@ -304,7 +308,9 @@ def apostrophe_evidence(
         return out
     if rw and not l1.isalnum():
         low = rw.lower()
-        if low in ELISIONS and not (low in ("im", "er", "un", "ere", "n") and rw[0].isupper()):
+        if (low in ELISIONS and not (low in ("im", "er", "un", "ere", "n") and rw[0].isupper())) or (
+            rw in LOWER_ELISIONS
+        ):
             out = dict(dist)
             out["\u2019"] = out["\u2019"] * 60.0
         return out
