@@ -7,6 +7,13 @@ the same marks for scare quotes, titles and remembered words. Pairing marks
 inside one paragraph keeps a lost closing mark from swallowing the rest of the
 chapter; the context rules then drop short quoted phrases that sit inside a
 sentence with nothing around them that says someone spoke.
+
+Tags are read where a tag stands (right after the closing mark, or right before
+the opening one), not anywhere near, so a noun or a later sentence does not pass
+for one. A restored text may carry the repair's guesses of single for double
+marks: a line in single marks at the top level, or a double quotation closed by a
+single mark, is still a line. A writer who runs lines on from their beats with no
+punctuation between is recognised from the text itself.
 """
 
 from __future__ import annotations
