@@ -661,8 +661,8 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]], beats_run_
         and all(w[:1].isupper() or w in _TITLE_SMALL for w in words)
     ):
         return "mention"  # a title in single marks: 'Do We Progress?' (Journal of Psychology, 1883)
-    if not before.strip() and re.match(r"\s*(?:--|\u2014)", after):
-        return "speech"  # "I will" -- and "I will!" cried the ladies: a line broken off
+    if not before.strip() and re.match(r"\s*(?:--|\u2014)[^\"\u201c\u2018]{0,40}[\"\u201c\u2018]", after):
+        return "speech"  # "I will" -- and "I will!" cried the ladies: a line broken off by the next
     long_words = [w for w in words if len(w) > 3]
     capitalised = all(w[:1].isupper() for w in long_words)
     if glued and not starts_par:
