@@ -226,7 +226,7 @@ class ContextModel:
         self.statek_n = _counts(tables["levels"]["sk"])
         cal = tables.get("calibration", {})
         self.calibration: dict[str, list[list[float]]] = cal if isinstance(cal, dict) else {"": cal}
-        self._cal_x: dict[int, list[float]] = {}
+        self._cal_x: dict[tuple[str, str], tuple[Any, list[float]]] = {}  # map and its x, by group
         self._pairs_raw = tables.get("pairs", {})
         self._pairs: dict[str, float] | None = None
         self.first = _level(tables["levels"].get("f", {}))
@@ -290,16 +290,18 @@ class ContextModel:
         `group` names a map of its own (`pair`: two damaged characters decided together,
         whose shares of the pair's posterior run overconfident).
         """
-        pts = (
-            (group and self.calibration.get(group))
-            or self.calibration.get(calibration_group(replacement))
-            or self.calibration.get("")
-        )
+        which = (group, replacement[:1])
+        got = self._cal_x.get(which)
+        if got is None:
+            pts = (
+                (group and self.calibration.get(group))
+                or self.calibration.get(calibration_group(replacement))
+                or self.calibration.get("")
+            )
+            got = self._cal_x[which] = (pts, [x for x, _ in pts] if pts else [])
+        pts, xs = got
         if not pts:
             return p
-        xs = self._cal_x.get(id(pts))
-        if xs is None:
-            xs = self._cal_x[id(pts)] = [x for x, _ in pts]
         k = bisect.bisect_left(xs, p)
         if k == 0:
             return pts[0][1] * p / pts[0][0] if pts[0][0] > 0 else pts[0][1]

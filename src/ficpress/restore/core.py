@@ -429,13 +429,16 @@ def restore_text(
 
         def emit2(site: Site, state: int) -> list[tuple[str, float]]:
             cands = emit(site, state)
-            hk = habit_key(site, state)
-            if hk is None:
+            table = habits.get(site.channel)
+            if not table or site.slots != 1:
                 return cands
-            ratio = hk[0].get(hk[1])
+            key = _habit_context(site, view, state)
+            if key is None:
+                return cands
+            ratio = table.get(key)
             if not ratio:
                 return cands
-            mk = (hk[1], id(cands))
+            mk = (key, id(cands))
             got = memo2.get(mk)
             if got is None:
                 got = memo2[mk] = _normalise({c: p * ratio.get(c, 1.0) for c, p in cands})
