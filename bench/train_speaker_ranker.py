@@ -28,7 +28,6 @@ sys.path.insert(0, str(ROOT / "src"))
 from ficpress.analyse import evaluate as ev  # noqa: E402
 from ficpress.analyse import people  # noqa: E402
 from ficpress.analyse import ranker as rk  # noqa: E402
-from ficpress.analyse import speakers as sp  # noqa: E402
 from ficpress.analyse.speakers import Attribution  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -81,7 +80,7 @@ def examples(limit: int | None = None) -> list[tuple[str, Doc]]:
             SimpleNamespace(paragraph=q["paragraph"], last_paragraph=q["last_paragraph"])
             for q in result["quotes"]
         ]
-        runs = [sp._turns(run, shells) for run in sp._conversations(shells, set())]
+        runs = rk.exchanges(shells, set())
         out.append((doc.name, Doc(quotes, runs, sc.char_ent, shells, real=doc.edition is not None)))
     sample = sample_doc()
     if sample is not None:
@@ -112,7 +111,7 @@ def sample_doc() -> Doc | None:
         SimpleNamespace(paragraph=q["paragraph"], last_paragraph=q["last_paragraph"])
         for q in result["quotes"]
     ]
-    runs = [sp._turns(run, shells) for run in sp._conversations(shells, breaks)]
+    runs = rk.exchanges(shells, breaks)
     return Doc(quotes, runs, dict(sc.char_map), shells, real=True)
 
 

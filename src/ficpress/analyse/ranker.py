@@ -193,7 +193,7 @@ def candidates(
             cur = ps
         scene_of.append(cur)
     table = Table()
-    table.runs = [_turns(run, quotes) for run in _conversations(quotes, breaks)]
+    table.runs = exchanges(quotes, breaks)
     anchor = _anchor_cues(quotes, out, breaks)
     for i, q in enumerate(quotes):
         a = out[i]
@@ -291,6 +291,15 @@ TRANSITIONS = (
     "turn:same-as-two-back",
     "turn:same-as-last-across-narration",
 )
+
+
+EXCHANGE_GAP = 3
+
+
+def exchanges(quotes: list, breaks: set[int]) -> list[list[list[int]]]:
+    """The exchanges the decoder reads as one sequence: runs of turns (each the quotations of one
+    paragraph) with at most EXCHANGE_GAP - 1 paragraphs of narration between turns, none a scene break."""
+    return [_turns(run, quotes) for run in _conversations(quotes, breaks, EXCHANGE_GAP)]
 
 
 class Table(list):

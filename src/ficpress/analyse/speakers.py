@@ -607,14 +607,16 @@ def attribute(
     return out
 
 
-def _conversations(quotes: list, breaks: set[int]) -> list[list[int]]:
-    """Runs of quotes whose paragraphs follow each other with at most one paragraph between."""
+def _conversations(quotes: list, breaks: set[int], max_gap: int = 2) -> list[list[int]]:
+    """Runs of quotes whose paragraphs follow each other with at most max_gap - 1 paragraphs between."""
     runs: list[list[int]] = []
     for i, q in enumerate(quotes):
         if runs:
             prev = quotes[runs[-1][-1]]
             gap = q.paragraph - prev.last_paragraph
-            if gap <= 2 and not any(b in breaks for b in range(prev.last_paragraph + 1, q.paragraph + 1)):
+            if gap <= max_gap and not any(
+                b in breaks for b in range(prev.last_paragraph + 1, q.paragraph + 1)
+            ):
                 runs[-1].append(i)
                 continue
         runs.append([i])
