@@ -424,6 +424,13 @@ def run_turns(
             continue
         lps = local_scores(vec, [f for _c, f in rows])
         cands = [(c, lp) for (c, _f), lp in zip(rows, lps, strict=True) if lp > -1e5]
+        for i in t[1:]:  # every line of the turn is evidence for who says it
+            if not rows_of[i]:
+                continue
+            lps_i = local_scores(vec, [f for _c, f in rows_of[i]])
+            more = {c: lp for (c, _f), lp in zip(rows_of[i], lps_i, strict=True)}
+            floor = min(more.values())
+            cands = [(c, lp + more.get(c, floor)) for c, lp in cands]
         out.append(cands or [(quotes_speaker[t[0]], 0.0)])
     return out
 
