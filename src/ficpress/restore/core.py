@@ -94,8 +94,9 @@ def _fffd_sites(text: str, taken: list[tuple[int, int]]) -> list[Site]:
             site = Site(s, e, "fffd", "bytes", nbytes=n, slots=slots, reason="model:utf8-as-ascii")
             site.blind = n > 9
             sites.append(site)
-        elif n == 2 and not per_byte and _mid_line(text, s, e):
+        elif n == 2 and not per_byte:
             # two side by side are decided together: each one's context sees the other as a mask
+            # (at a line's edges too, where `“—` and `“‘` differ only in how often books pair them)
             sites.append(Site(s, e, "fffd", "pair", slots=2, reason=PAIR_REASON))
         else:
             for i in range(s, e):
@@ -103,12 +104,6 @@ def _fffd_sites(text: str, taken: list[tuple[int, int]]) -> list[Site]:
                 site.blind = n > 3
                 sites.append(site)
     return sites
-
-
-def _mid_line(text: str, s: int, e: int) -> bool:
-    """Pairs are decided together only inside a line: at its edges (`“‘`, `—”`) the line edge
-    already says most, and measured, pairs there were overconfident."""
-    return s > 0 and text[s - 1] != "\n" and e < len(text) and text[e] != "\n"
 
 
 def _inside(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
