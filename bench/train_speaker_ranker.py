@@ -1,14 +1,17 @@
-"""Train the speaker ranker on LitBank and report its accuracy with books held out.
+"""Train the speaker ranker on LitBank and the sample's annotation; report accuracy with books held out.
 
 Usage: .venv/bin/python bench/train_speaker_ranker.py [--write] [--folds 5]
 
-Each LitBank excerpt (Bamman et al., CC BY 4.0) is analysed with the sieves alone; every quotation
-scored by the benchmark gives one example: its candidates (ficpress.analyse.ranker) and which of
-them stand for the gold speaker's coreference entity. A conditional logit (softmax over a
-quotation's candidates, L2 penalty, plain gradient descent from zero: deterministic) is fitted
-with the excerpts split into folds BY BOOK, so no book is ever scored by weights that saw it; the
-cross-validated accuracy is the figure to quote. `--write` then fits on every book and writes
-src/ficpress/analyse/data/speaker_ranker.json (feature -> weight, with the figures measured here).
+Each LitBank excerpt (Bamman et al., CC BY 4.0), and the annotated Parts 1-3 of the sample story as
+one more book, is analysed with the sieves alone; every weakly decided quotation gives one example:
+its candidates (ficpress.analyse.ranker) and which of them stand for the gold speaker. A conditional
+logit (softmax over a quotation's candidates, L2 penalty, plain gradient descent from zero:
+deterministic) is fitted, then the decoder's turn-taking scores are chosen from a small grid on the
+training books whose paragraphs are real (an edition's, the sample's). Books are split into folds BY
+BOOK, so no book is ever scored by weights that saw it; the cross-validated accuracies (LitBank, its
+excerpts with an edition's paragraphs, the sample) are the figures to quote. `--write` then fits on
+every book and writes src/ficpress/analyse/data/speaker_ranker.json (cue and turn-taking weights,
+with the figures measured here).
 """
 
 from __future__ import annotations
@@ -242,7 +245,8 @@ def main() -> int:
         trans = tune(w, docs)
         ok, n = accuracy(w, trans, docs)
         payload = {
-            "model": "conditional logit over a quotation's candidate speakers (ficpress.analyse.ranker)",
+            "model": "conditional logit over a quotation's candidate speakers, each exchange decoded as one"
+            " sequence (ficpress.analyse.ranker)",
             "trained_on": ev.LITBANK_CREDIT + "; the annotated Parts 1-3 of examples/breaking-alone.txt",
             "folds_by_book": args.folds,
             "cv_speaker_accuracy": round(cv["ranker"], 4),

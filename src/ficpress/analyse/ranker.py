@@ -3,12 +3,17 @@
 Why: the sieves decide each quotation by the first rule that fires, and a wrong
 early guess (a pronoun resolved to the wrong man, a turn counted from a wrong
 anchor) is never weighed against the other cues around the line. Here every
-person in reach of a quotation (the sieves' choice, the speakers of the turns
-around it, whoever the paragraph's narration names, the people named last) is
-scored by a conditional logit over a handful of cues, and the best one wins.
+person in reach of a weakly decided quotation (the sieves' choice, the speakers
+of the turns around it, whoever the paragraph's narration names, the people
+named last) is scored by a conditional logit over cues of the line itself and
+of the parity of the tagged turns in its exchange; then each exchange is decoded
+as one sequence (a second-order Viterbi over its turns, tagged turns fixed),
+with small learned scores for a turn given to whoever spoke the turn before or
+two turns before, so that speakers alternate consistently from both ends.
 The weights are plain numbers in `data/speaker_ranker.json`, trained on LitBank
-(CC BY 4.0) by `bench/train_speaker_ranker.py` with books held out by fold; no
-model is loaded from anywhere else and scoring is a dot product.
+(CC BY 4.0) and the sample's annotation by `bench/train_speaker_ranker.py` with
+books held out by fold; no model is loaded from anywhere else and scoring is a
+dot product and a small dynamic programme.
 """
 
 from __future__ import annotations
@@ -281,9 +286,6 @@ _SIEVE_SET = set(SIEVES)
 # (letting the ranker overturn those too gained nothing on LitBank with books held out).
 WEAK = frozenset({"alternation", "recent-mention", "vocative-reply", "none"})
 _ADDRESSED = FEATURES.index("addressed-here")
-
-
-_SIEVE_COLS = [FEATURES.index(f"sieve:{m}") for m in SIEVES]
 
 
 TRANSITIONS = (
