@@ -652,6 +652,12 @@ def is_diminutive(alias: str, name: str) -> bool:
     return False
 
 
+def _first_names_say_other(parts: set[str], surname: str, gender: str) -> bool:
+    """A cluster's other name parts are first names of the other gender only."""
+    said = {name_gender(p) for p in parts if p != surname} - {None}
+    return bool(said) and gender not in said
+
+
 def cluster(mentions: list[Mention], text: str) -> list[Character]:
     """Group mentions into characters: full names first, then parts, honorifics and diminutives."""
     by_key: dict[tuple, list[Mention]] = defaultdict(list)
@@ -681,6 +687,12 @@ def cluster(mentions: list[Mention], text: str) -> list[Character]:
                     c = chars[ci]
                     if hgender and c.gender and c.gender != hgender:
                         continue
+                    if (
+                        hgender
+                        and len(parts) == 1
+                        and _first_names_say_other(cluster_parts[ci], parts[0], hgender)
+                    ):
+                        continue  # "Mr. Woodhouse" is Emma Woodhouse's father, not Emma
                     if len(parts) >= 2 and not all(
                         any(_compatible(p, q) for q in cluster_parts[ci]) for p in parts
                     ):
