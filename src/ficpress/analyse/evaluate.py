@@ -625,6 +625,8 @@ def _label_entity(label: str | None, ents, ent_text) -> int | None:
     if not label:
         return None
     name, _, num = label.rpartition("-")
+    # "Tom_s_aunt", "Philip_s_nurse": the one possessed speaks, not the possessor
+    name = re.split(r"_s_(?=[A-Za-z])", name)[-1]
     full = _norm(name.replace("_", " "))
     if not full:
         return None
