@@ -9,6 +9,7 @@ coreference and entity layers are read here from their published files.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
@@ -480,7 +481,12 @@ def load_litbank(
         for qid, (s, e) in sorted(quotes.items(), key=lambda kv: kv[1]):
             lab = attrib.get(qid)
             doc.quotes.append(
-                {"start": s, "end": e, "label": lab, "speaker": _label_entity(lab, ents, ent_text)}
+                {
+                    "start": s,
+                    "end": e,
+                    "label": lab,
+                    "speaker": _label_entity(lab, ents, ent_text, list(quotes.values())),
+                }
             )
         docs.append(doc)
         if limit and len(docs) >= limit:
@@ -613,7 +619,9 @@ _PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
 _HONORIFIC_WORDS = {"mr", "mrs", "miss", "ms", "dr", "sir", "lady", "lord", "madam", "madame", "master"}
 
 
-def _label_entity(label: str | None, ents, ent_text) -> int | None:
+def _label_entity(
+    label: str | None, ents, ent_text, quote_spans: list[tuple[int, int]] | None = None
+) -> int | None:
     """LitBank's speaker label ('Winnie_Verloc-3') -> the coreference entity that carries that name.
 
     Why normalised text and no function words: "Mrs_Bennet" must meet "Mrs. Bennet" (the full name,
@@ -632,9 +640,26 @@ def _label_entity(label: str | None, ents, ent_text) -> int | None:
         return None
     norm_texts = {eid: [_norm(t) for t in texts] for eid, texts in ent_text.items()}
     if full in ("narrator", "the narrator", "i"):
-        firsts = {eid: sum(1 for t in lt if t in _FIRST_PERSON) for eid, lt in norm_texts.items()}
+        # "I" said in the narration, not inside someone's quotation (a story told by a character
+        # inside the frame says "I" more often than the frame's narrator)
+        inside = sorted(quote_spans or [])
+
+        def narrated(span: tuple[int, int]) -> bool:
+            k = bisect.bisect_right(inside, (span[0], float("inf"))) - 1
+            return k < 0 or inside[k][1] <= span[0]
+
+        firsts = {
+            eid: sum(
+                1 for t, sp in zip(lt, ents.get(eid, []), strict=False) if t in _FIRST_PERSON and narrated(sp)
+            )
+            for eid, lt in norm_texts.items()
+        }
         best = max(firsts, key=lambda e: firsts[e], default=None)
-        return best if best is not None and firsts[best] >= 3 else None
+        if best is not None and firsts[best] >= 3:
+            return best
+        # no narrator says "I": a speaker labelled "I" is the person the label's number names
+        own = int(num) if num.isdigit() else -1
+        return own if any(t in _PERSON_PRONOUNS for t in norm_texts.get(own, [])) else None
     words = [w for w in full.split() if w not in _LABEL_STOP] or full.split()
     # a label whose name words appear nowhere ("Mrs_Markham" for a mother only ever called "my mother")
     # would otherwise go to whoever shares its honorific ("Mrs. Graham"): its own number decides when
