@@ -62,6 +62,7 @@ FEATURES = (
     "beat-odd",
     "pair-parity",
     "run-speaker",
+    "called-by-prev",
 )
 _INDEX = {f: i for i, f in enumerate(FEATURES)}
 MAX_CANDIDATES = 8
@@ -223,6 +224,7 @@ def candidates(
         spk = [out[j].speaker for j in back]
         nspk = [out[j].speaker for j in ahead]
         addressed_prev = set(out[back[0]].addressees) if back else set()
+        called_prev = addressed_prev if back and out[back[0]].addressee_method == "vocative" else set()
         addressed_next = (
             set(out[ahead[0]].addressees) if ahead and out[ahead[0]].addressee_method == "vocative" else set()
         )
@@ -272,6 +274,7 @@ def candidates(
                 g = res.genders[c]
                 f[_INDEX["tag-pronoun-gender"]] = float(g == tag_g)
                 f[_INDEX["tag-pronoun-clash"]] = float(g is not None and g != tag_g)
+            f[_INDEX["called-by-prev"]] = float(c in called_prev)
             if c in near:
                 f[_INDEX["tag-even"] : _INDEX["tag-even"] + 6] = near[c]
             rows.append((c, f))
