@@ -321,6 +321,10 @@ def main() -> int:
             f" with the shipped weights (trained on all of these excerpts, so in-sample):"
             f" {clean.speaker_accuracy:.3f}"
         )
+        print(
+            "  cross-validated, by the type of the sieve that decided the line: "
+            + ", ".join(f"{t} {a / b:.3f} ({a}/{b})" for t, (a, b) in cv["by_type"].items())
+        )
         if "sample" in cv:
             print(
                 f"  the sample story, one more book in those folds, held out: sieves {cv['sample_sieves']:.3f},"

@@ -60,6 +60,7 @@ class Doc:
     runs: list[list[list[int]]]
     char_ent: dict[str, int | str]
     shells: list = field(default_factory=list)  # each quotation's paragraph and last paragraph
+    types: list[str] = field(default_factory=list)  # each quotation's type by the sieve that decided it
     real: bool = False  # its paragraphs are the author's (an edition's, or the sample's), not guessed
 
     def right(self, i: int, c: str | None) -> bool:
@@ -84,7 +85,8 @@ def examples(limit: int | None = None) -> list[tuple[str, Doc]]:
             for q in result["quotes"]
         ]
         runs = rk.exchanges(shells, set())
-        out.append((doc.name, Doc(quotes, runs, sc.char_ent, shells, real=doc.edition is not None)))
+        types = [q["type"] for q in result["quotes"]]
+        out.append((doc.name, Doc(quotes, runs, sc.char_ent, shells, types, real=doc.edition is not None)))
     sample = sample_doc()
     if sample is not None:
         out.append((SAMPLE_NAME, sample))
@@ -115,7 +117,7 @@ def sample_doc() -> Doc | None:
         for q in result["quotes"]
     ]
     runs = rk.exchanges(shells, breaks)
-    return Doc(quotes, runs, dict(sc.char_map), shells, real=True)
+    return Doc(quotes, runs, dict(sc.char_map), shells, [q["type"] for q in result["quotes"]], real=True)
 
 
 def fit(train: list[Doc]) -> list[float]:
@@ -163,14 +165,20 @@ def predict(w: list[float] | None, trans: tuple[float, ...], d: Doc) -> list[str
     return [a.speaker for a in atts]
 
 
-def accuracy(w: list[float] | None, trans: tuple[float, ...], test: list[Doc]) -> tuple[int, int]:
-    """Scored quotations whose speaker is right."""
+def accuracy(
+    w: list[float] | None, trans: tuple[float, ...], test: list[Doc], by_type: dict | None = None
+) -> tuple[int, int]:
+    """Scored quotations whose speaker is right; `by_type` gathers [right, scored] per quotation type."""
     ok = n = 0
     for d in test:
         for i, c in enumerate(predict(w, trans, d)):
             if d.quotes[i][3] is not None:
                 n += 1
                 ok += d.right(i, c)
+                if by_type is not None and d.types:
+                    t = by_type.setdefault(d.types[i], [0, 0])
+                    t[0] += d.right(i, c)
+                    t[1] += 1
     return ok, n
 
 
@@ -196,12 +204,13 @@ def cross_validate(data: list[tuple[str, Doc]], folds: int) -> dict:
     per_fold = []
     out: dict = {}
     real = [0, 0]  # LitBank excerpts whose paragraphs come from an edition
+    by_type: dict[str, list[int]] = {}
     for k in range(folds):
         train = [d for name, d in data if fold_of[name] != k]
         w = fit(train)
         trans = tune(w, train)
         test = [d for name, d in data if fold_of[name] == k and name != SAMPLE_NAME]
-        ok, n = accuracy(w, trans, test)
+        ok, n = accuracy(w, trans, test, by_type)
         r_ok, r_n = accuracy(w, trans, [d for d in test if d.real])
         real[0] += r_ok
         real[1] += r_n
@@ -216,6 +225,7 @@ def cross_validate(data: list[tuple[str, Doc]], folds: int) -> dict:
                 s_b, _ = accuracy(None, trans, [d])
                 out["sample"], out["sample_sieves"] = s_ok / s_n, s_b / s_n
     out["edition"] = real[0] / max(real[1], 1)
+    out["by_type"] = {t: (a, b) for t, (a, b) in sorted(by_type.items())}
     out.update({"ranker": tot_ok / tot_n, "sieves": base_ok / tot_n, "n": tot_n, "folds": per_fold})
     return out
 
@@ -232,6 +242,9 @@ def main() -> int:
         print(f"  fold {k}: sieves {b / n:.3f}  ranker {ok / n:.3f}  ({n} quotations)")
     print(f"  cross-validated speaker accuracy: sieves {cv['sieves']:.3f}  ranker {cv['ranker']:.3f}")
     print(f"    excerpts whose paragraphs come from a published edition: ranker {cv['edition']:.3f}")
+    for t, (a, b) in cv["by_type"].items():
+        print(f"    {t:10s} {a / b:.3f} ({a}/{b})")
+        print(f"SCORE litbank_speaker_accuracy_{t}_cv {a / b:.4f}")
     if "sample" in cv:
         print(
             f"  the sample story (Parts 1-3), held out: sieves {cv['sample_sieves']:.3f}  ranker {cv['sample']:.3f}"
