@@ -199,7 +199,7 @@ def cross_fit(texts: list[str], prune: int, chars: int) -> dict[str, list[list[f
     from ficpress.restore.core import PAIR_GROUP, PAIR_REASON
     from ficpress.restore.measure import score
 
-    outcomes: dict[str, list[tuple[float, bool, str]]] = {name: [] for name in TABLES}
+    outcomes: dict[str, list[tuple[float, bool, str, int]]] = {name: [] for name in TABLES}
     for k in range(len(texts)):  # leave one book out: tables as close as can be to the shipped ones
         fit_on, judge = texts[:k] + texts[k + 1 :], [texts[k]]
         for name, pattern in TABLES.items():
@@ -214,15 +214,15 @@ def cross_fit(texts: list[str], prune: int, chars: int) -> dict[str, list[list[f
                         s = score(part, result.text, result.repairs, questions=dmg == "question")
                         for rep, (p, right, _r) in zip(result.repairs, s.outcomes, strict=True):
                             group = PAIR_GROUP if rep.reason == PAIR_REASON else ""
-                            outcomes[name].append((p, right, group))
+                            outcomes[name].append((p, right, group, k))
         finally:
             for name in TABLES:
                 use(name, None)
     out: dict[str, dict[str, list[list[float]]]] = {}
     for name, triples in outcomes.items():
-        groups: dict[str, list[tuple[float, bool]]] = {"": []}
-        for p, right, group in triples:
-            groups.setdefault(group, []).append((p, right))
+        groups: dict[str, list[tuple[float, bool, int]]] = {"": []}
+        for p, right, group, book in triples:
+            groups.setdefault(group, []).append((p, right, book))
         # one common map: maps per kind of replacement were measured to calibrate worse; characters
         # decided as a pair get their own, their shares of the pair's posterior run overconfident
         out[name] = {g: _isotonic(pairs) for g, pairs in groups.items() if len(pairs) >= CAL_MIN or g == ""}
@@ -237,29 +237,65 @@ def middle(text: str, chars: int) -> str:
     return text[a : text.index("\n", a + chars)]
 
 
-def _isotonic(pairs: list[tuple[float, bool]]) -> list[list[float]]:
-    """Binned accuracy, pooled until it never decreases; a lower bound, to stay on the safe side."""
+def _isotonic(outcomes: list[tuple[float, bool, int]]) -> list[list[float]]:
+    """Binned accuracy, pooled until it never decreases; a lower bound, to stay on the safe side.
+
+    The bound is CAL_Z standard errors below the measured accuracy, the standard error
+    taken across books where they disagree more than counting positions says: a book's
+    repairs are not independent of one another (one author, one habit of quoting), and a
+    new book is what the map must hold for.
+    """
     import math
 
-    bins: list[list[float]] = []  # [mean raw, right, n]
+    bins: list[list] = []  # [mean raw, right, n, {book: [right, n]}]
     for lo, hi in zip(_EDGES, _EDGES[1:], strict=False):
-        sel = [(p, r) for p, r in pairs if lo <= p < hi]
+        sel = [(p, r, b) for p, r, b in outcomes if lo <= p < hi]
         if sel:
-            bins.append([sum(p for p, _ in sel) / len(sel), sum(r for _, r in sel), len(sel)])
-    merged: list[list[float]] = []
+            books: dict[int, list[int]] = {}
+            for _, r, b in sel:
+                acc_b = books.setdefault(b, [0, 0])
+                acc_b[0] += r
+                acc_b[1] += 1
+            bins.append([sum(p for p, _, _ in sel) / len(sel), sum(r for _, r, _ in sel), len(sel), books])
+    merged: list[list] = []
     for b in bins:
         merged.append(b)
         while len(merged) > 1 and merged[-2][1] / merged[-2][2] >= merged[-1][1] / merged[-1][2]:
             b2 = merged.pop()
             b1 = merged.pop()
             n = b1[2] + b2[2]
-            merged.append([(b1[0] * b1[2] + b2[0] * b2[2]) / n, b1[1] + b2[1], n])
+            books = {k: list(v) for k, v in b1[3].items()}
+            for k, (r, m) in b2[3].items():
+                acc_b = books.setdefault(k, [0, 0])
+                acc_b[0] += r
+                acc_b[1] += m
+            merged.append([(b1[0] * b1[2] + b2[0] * b2[2]) / n, b1[1] + b2[1], n, books])
     out = []
-    for x, right, n in merged:
+    for x, right, n, books in merged:
         acc = right / n
-        low = acc - CAL_Z * math.sqrt(acc * (1 - acc) / n) if n else acc  # a lower bound, not the mean
+        var = acc * (1 - acc) / n
+        z = CAL_Z
+        g = len(books)
+        if g > 1:  # cluster-robust variance of the pooled proportion, books as clusters
+            between = g / (g - 1) * sum((r - acc * m) ** 2 for r, m in books.values()) / n**2
+            if between > var:
+                var, z = between, _student(CAL_Z, g - 1)
+        low = acc - z * math.sqrt(var)  # a lower bound, not the mean
         out.append([round(x, 5), round(max(0.0, min(1.0, low)), 5)])
+    for i in range(len(out) - 2, -1, -1):  # the bounds, too, never decrease
+        out[i][1] = min(out[i][1], out[i + 1][1])
     return out
+
+
+def _student(z: float, dof: int) -> float:
+    """The Student t quantile at the level of the normal quantile `z` (Cornish-Fisher expansion):
+    with a handful of books as clusters, their spread is itself uncertain."""
+    return (
+        z
+        + (z**3 + z) / (4 * dof)
+        + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * dof**2)
+        + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * dof**3)
+    )
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ STRAY_CLOSE = 0.3  # a closing double quote with none open
 CLOSE_SINGLE = 0.85  # ’ while a single quote is open and no letter follows: closes it
 END_OPEN_D = 0.7  # paragraph ends inside a double quote (dialogue running on)
 END_OPEN_S = 0.3
+UNCLOSED_SINGLE = 0.03  # a closing double quote while a single one is still open inside it
 CONFIDENT = 0.98
 
 Emit = Callable[[Any, int], list[tuple[str, float]]]
@@ -50,7 +51,7 @@ def _step(state: int, cand: str, closable: bool = True) -> tuple[tuple[int, floa
             if ch == OPEN_D:
                 nxt.append((st | 1, w * (REOPEN if d else 1.0)))
             elif ch == CLOSE_D:
-                nxt.append((0, w * (1.0 if d else STRAY_CLOSE)))
+                nxt.append((0, w * (1.0 if d else STRAY_CLOSE) * (UNCLOSED_SINGLE if s else 1.0)))
             elif ch == OPEN_S:
                 nxt.append((st | 2, w))
             elif s and closable:  # ’ closes the open single quote, or is an apostrophe inside it
