@@ -467,3 +467,27 @@ def rerank(
                     a.method = "ranker"
                     a.addressees = [x for x in a.addressees if x != c]
                 a.confidence = round(math.exp(lp), 3)
+    _retake_addressees(runs, out)
+
+
+def _retake_addressees(runs: list[list[list[int]]], out: list[Attribution]) -> None:
+    """Addressees guessed from turn-taking follow the speakers as decoded: each line without a
+    vocative or a beat's other person goes to whoever spoke the turn before, else the turn after."""
+    for run in runs:
+        for t in run:
+            for i in t:
+                if out[i].addressee_method == "turn-taking":
+                    out[i].addressees, out[i].addressee_method = [], ""
+        spk = [out[t[0]].speaker for t in run]
+        for ti, t in enumerate(run):
+            s = spk[ti]
+            if s is None:
+                continue
+            other = None
+            if ti > 0 and spk[ti - 1] is not None and spk[ti - 1] != s:
+                other = spk[ti - 1]
+            elif ti + 1 < len(run) and spk[ti + 1] is not None and spk[ti + 1] != s:
+                other = spk[ti + 1]
+            for i in t:
+                if not out[i].addressees and other is not None:
+                    out[i].addressees, out[i].addressee_method = [other], "turn-taking"
