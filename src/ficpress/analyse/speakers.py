@@ -283,6 +283,30 @@ def _subject_at(
     return None, "", k
 
 
+# verbs that tag speech only with their particle: "went on Syme", "Griffin put in", "she broke in"
+_PARTICLE_VERBS = {
+    "went": "on",
+    "goes": "on",
+    "put": "in",
+    "puts": "in",
+    "broke": "in",
+    "breaks": "in",
+    "cut": "in",
+    "chimed": "in",
+    "struck": "in",
+    "spoke": "up",
+    "piped": "up",
+    "called": "out",
+    "cried": "out",
+    "sang": "out",
+    "burst": "out",
+}
+
+
+def _particle_verb(toks: list[tuple[int, int, str]], k: int) -> bool:
+    return k + 1 < len(toks) and _PARTICLE_VERBS.get(toks[k][2].lower()) == toks[k + 1][2].lower()
+
+
 def _tag_after(text: str, start: int, end: int, res: Resolver, qpos: int) -> tuple[int | None, str]:
     """'..., she said' / '..., said Willow' / '...' Willow said' after a quote."""
     seg = text[start:end]
@@ -302,6 +326,8 @@ def _tag_after(text: str, start: int, end: int, res: Resolver, qpos: int) -> tup
         toks[0][2][0].islower()
     )
     verbish = toks[k][2].lower() in SPEECH_VERBS or (open_tag and toks[k][2].endswith("ed") and k == 0)
+    if not verbish and _particle_verb(toks, k):
+        k, verbish = k + 1, True  # "went on Syme", "put in Griffin"
     if verbish:
         c, kind, nk = _subject_at(text, toks, k + 1, res, qpos)
         if c is not None and text[toks[nk - 1][1] - 2 : toks[nk - 1][1]] in ("'s", "\u2019s"):
@@ -322,6 +348,7 @@ def _tag_after(text: str, start: int, end: int, res: Resolver, qpos: int) -> tup
             j += 1
         said = j < len(toks) and (
             toks[j][2].lower() in SPEECH_VERBS
+            or _particle_verb(toks, j)
             or (
                 open_tag
                 and toks[j][2].endswith("ed")
