@@ -308,33 +308,42 @@ def _cont(c: str) -> bool:
 
 
 def _rank_bytes(site: Site, view: str, model: ContextModel, state: str) -> list[tuple[str, float]]:
-    """A run of n U+FFFD from UTF-8 read byte by byte: split n into characters of 2-4 bytes."""
+    """A run of n U+FFFD from UTF-8 read byte by byte: split n into characters of 2-4 bytes.
+
+    Each character after the first is ranked in the quote state the ones before it leave
+    (in `“‘`, the ‘ opens inside the “), as the two of a pair are under model 1.
+    """
     k = site.slots
-    dists = []
-    for j in range(k):
-        left, right = _ctx(view, site.view_at + j)
-        d = dict(model.distribution(left, right, state))
-        if sum(p for c, p in d.items() if c.isalpha()) > 0.002:
-            d = letter_evidence(d, left, right)
-        d = apostrophe_evidence(d, left, right, state)
-        dists.append(d)
+    dists: dict[tuple[int, int], dict[str, float]] = {}
+
+    def dist(j: int, st: int) -> dict[str, float]:
+        d = dists.get((j, st))
+        if d is None:
+            left, right = _ctx(view, site.view_at + j)
+            d = dict(model.distribution(left, right, STATES[st]))
+            if sum(p for c, p in d.items() if c.isalpha()) > 0.002:
+                d = letter_evidence(d, left, right)
+            d = dists[(j, st)] = apostrophe_evidence(d, left, right, STATES[st])
+        return d
+
     # beam over slots, keeping total byte length feasible
-    beams: list[tuple[str, int, float]] = [("", 0, 1.0)]
-    for j, d in enumerate(dists):
+    beams: list[tuple[str, int, float, int]] = [("", 0, 1.0, STATES.index(state))]
+    for j in range(k):
         remaining = k - j - 1
         nxt = []
-        for prefix, used, p in beams:
-            for c, pc in d.items():
+        for prefix, used, p, st in beams:
+            for c, pc in dist(j, st).items():
                 b = used + channel.utf8_len(c)
                 rest = site.nbytes - b
                 if rest < 2 * remaining or rest > 4 * remaining:
                     continue
                 if prefix and len(c) == 1:
                     pc = pc * model.coupling(prefix[-1], c)
-                nxt.append((prefix + c, b, p * pc))
+                after = max(paragraph.step(st, c), key=_SHARE)[0] if remaining else st
+                nxt.append((prefix + c, b, p * pc, after))
         nxt.sort(key=lambda x: -x[2])
         beams = nxt[:12]
-    done = {s: p for s, b, p in beams if b == site.nbytes}
+    done = {s: p for s, b, p, _ in beams if b == site.nbytes}
     if not done and k == 1:  # nothing in context fits the byte count: the prior decides
         done = {c: p for c, p in model.prior.items() if channel.utf8_len(c) == site.nbytes}
     if not done:
