@@ -275,3 +275,26 @@ def test_empty_and_quote_only_texts() -> None:
         r = people(text)
         assert all(0 <= q["start"] < q["end"] <= len(text) for q in r["quotes"])
     assert analyse(_work("Just narration.\n"))["quotes"] == []
+
+
+def test_litbank_speaker_labels_find_their_entity() -> None:
+    """LitBank's speaker labels are matched to coreference entities by their rarest name word, a
+    possessive label by the one possessed, and 'I' by who says 'I' outside the quotations."""
+    ents = {1: [(0, 5), (10, 15)], 2: [(20, 30), (40, 50)], 3: [(60, 62), (70, 75)], 4: [(80, 81), (90, 91)]}
+    ents[7] = [(100, 105), (110, 111)]
+    ent_text = {
+        1: ["Mrs. Morel", "Mrs. Morel"],  # the mother, named by the family name more often
+        7: ["Mr. Morel", "he"],  # the family name is shared: it tells little
+        2: ["William", "he"],
+        3: ["Tom", "he"],
+        4: ["his aunt", "she"],
+    }
+    assert ev._label_entity("William_Morel-84", ents, ent_text) == 2
+    assert ev._label_entity("Mrs__Morel-71", ents, ent_text) == 1
+    assert ev._label_entity("Tom_s_aunt-1", ents, ent_text) == 4
+    # two entities say "I": the one inside the quotations tells a tale; the narrator frames it
+    ents = {5: [(0, 1), (5, 6), (9, 10)], 6: [(100, 101), (120, 121), (140, 141), (160, 161)]}
+    ent_text = {5: ["I", "I", "I"], 6: ["I", "I", "I", "I"]}
+    quotes = [(90, 200)]
+    assert ev._label_entity("I-2", ents, ent_text, quotes) == 5
+    assert ev._label_entity("I-2", ents, ent_text) == 6  # without the quotations, the most "I"s
