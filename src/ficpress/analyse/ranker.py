@@ -314,15 +314,6 @@ class Table(list):
     runs: list[list[list[int]]]
 
 
-def choose(vec: list[float], rows: list[list[float]], method: str) -> int | None:
-    """Index of the best-scoring candidate of one quotation on its own, or None to keep the sieves'
-    choice (a tag or a beat stands). Someone called by name in the line itself is never its speaker."""
-    if method not in WEAK or not rows:
-        return None
-    scores = local_scores(vec, rows)
-    return scores.index(max(scores))
-
-
 def local_scores(vec: list[float], rows: list[list[float]]) -> list[float]:
     """Log-probabilities of a quotation's candidates under the cue weights alone."""
     scores = [sum(x * y for x, y in zip(vec, f, strict=True)) - (1e6 if f[_ADDRESSED] else 0.0) for f in rows]
@@ -428,14 +419,16 @@ def run_turns(
             out.append([(quotes_speaker[t[0]], 0.0)])
             continue
         lps = local_scores(vec, [f for _c, f in rows])
-        cands = [(c, lp) for (c, _f), lp in zip(rows, lps, strict=True) if lp > -1e5]
+        # someone a line of the turn calls by name does not say it
+        cands = [(c, lp) for (c, f), lp in zip(rows, lps, strict=True) if not f[_ADDRESSED]]
         for i in t[1:]:  # every line of the turn is evidence for who says it
             if not rows_of[i]:
                 continue
             lps_i = local_scores(vec, [f for _c, f in rows_of[i]])
             more = {c: lp for (c, _f), lp in zip(rows_of[i], lps_i, strict=True)}
+            called = {c for c, f in rows_of[i] if f[_ADDRESSED]}
             floor = min(more.values())
-            cands = [(c, lp + more.get(c, floor)) for c, lp in cands]
+            cands = [(c, lp + more.get(c, floor)) for c, lp in cands if c not in called]
         out.append(cands or [(quotes_speaker[t[0]], 0.0)])
     return out
 
