@@ -85,3 +85,18 @@ def test_exchange_is_decoded_as_one_sequence() -> None:
     # a line's own cues prefer the man who just spoke; the turn-taking penalty outweighs them
     assert rk.decode_run([[(0, 0.0)], [(0, -0.1), (1, -0.2)], [(0, 0.0)]], (-1.0, 0.0, -1.0)) == [0, 1, 0]
     assert rk.decode_run([[(0, 0.0)], [(0, -0.1), (1, -0.2)], [(0, 0.0)]], (0.0, 0.0, 0.0)) == [0, 0, 0]
+
+
+def test_no_line_goes_to_the_one_it_calls_by_name() -> None:
+    text = (
+        "Gregory and Syme sat by the fire in the garden.\n"
+        '"Must you go?" asked Gregory.\n'
+        '"I tell you," went on Syme, "that every train that comes in is a victory."\n'
+        '"And you, Gregory?" Syme broke in.\n'
+    )
+    r = people(text)
+    for q in r["quotes"]:
+        assert q["speaker"] is None or q["speaker"] not in q["addressees"]
+    last = r["quotes"][-1]
+    gregory = next(c["id"] for c in r["characters"] if c["name"] == "Gregory")
+    assert gregory in last["addressees"] and last["speaker"] != gregory
