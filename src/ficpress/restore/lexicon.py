@@ -341,12 +341,10 @@ def apostrophe_evidence(
             out["\u2019"] -= moved
             out["\u2014"] = out.get("\u2014", 0.0) + moved
         return out
-    if lw and not right[:1].isalpha() and lw[-2:].lower() == "in" and DROPPED_G > 1.0:
-        low = lw.lower()
-        if zipf(low + "g") >= zipf(low) + 1.0:  # havin’, standin’: a dropped g, not a closing quote
-            out = dict(dist)
-            out["\u2019"] = out["\u2019"] * DROPPED_G
-            return out
+    if lw and not right[:1].isalpha() and dropped_g(lw):
+        out = dict(dist)
+        out["\u2019"] = out["\u2019"] * DROPPED_G
+        return out
     if lw and not right[:1].isalpha() and state in ("0", "d"):
         low = lw.lower()
         if not (low.endswith(("s", "in")) or low in END_ELISIONS):
@@ -389,6 +387,17 @@ SHORT_WORDS = frozenset(
         "oh",
     ]
 )
+
+
+def dropped_g(word: str) -> bool:
+    """Whether `word` is a common -ing word less its g (havin, standin): a ’ after it is one
+    more letter left out, not a closing quote."""
+    if len(word) < 3 or word[-2:].lower() != "in":
+        return False
+    low = word.lower()
+    return zipf(low + "g") >= zipf(low) + 1.0
+
+
 DROPPED_G = 5.0  # how much likelier ’ is after a word that is a common -ing word less its g
 STRAY_APOSTROPHE = 0.05  # ’ after a stop with no ‘ open: a closing mark with nothing to close
 ELLIPSIS_SHARE = 1.0  # of the mass a stray ’ loses, what goes to a trailing-off ellipsis

@@ -17,6 +17,9 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from ficpress.restore.context import LETTERS
+from ficpress.restore.lexicon import dropped_g
+
 OPEN_D, CLOSE_D, OPEN_S, CLOSE_S = "\u201c", "\u201d", "\u2018", "\u2019"
 _QUOTES = frozenset((OPEN_D, CLOSE_D, OPEN_S, CLOSE_S))
 _INTACT = re.compile("[\u201c\u201d\u2018\u2019]")
@@ -114,14 +117,14 @@ def _paragraph(text: str, para: list[Any], emit: Emit, line_end: int, intact: bo
                 events.append(m.group())
                 closable.append(not text[m.end() : m.end() + 1].isalpha())
             events.append(s)
-            closable.append(not text[s.end : s.end + 1].isalpha())
+            closable.append(_closable(text, s))
             pos = s.end
         for m in _INTACT.finditer(text, pos, line_end):
             events.append(m.group())
             closable.append(not text[m.end() : m.end() + 1].isalpha())
     else:
         events = para
-        closable = [not text[s.end : s.end + 1].isalpha() for s in para]
+        closable = [_closable(text, s) for s in para]
 
     # greedy pass: one emission per site, in the state the previous choices leave
     state = 0
@@ -144,6 +147,23 @@ def _paragraph(text: str, para: list[Any], emit: Emit, line_end: int, intact: bo
     if sure and _end_weight(state) >= 0.5:
         return
     _forward_backward(events, closable, emit)
+
+
+_WORD_BEFORE = 24  # characters searched for the word before a site
+
+
+def _closable(text: str, site: Any) -> bool:
+    """Whether a ’ here may close an open single quote: not before a letter (That’s), and not
+    after a word that has dropped its g (darlin’), whose ’ is one more letter left out."""
+    if text[site.end : site.end + 1].isalpha():
+        return False
+    if not DROPPED_G_STAYS:
+        return True
+    before = text[max(0, site.start - _WORD_BEFORE) : site.start]
+    return not dropped_g(before[len(before.rstrip(LETTERS)) :])
+
+
+DROPPED_G_STAYS = True
 
 
 def _unsure_quote(cands: list[tuple[str, float]]) -> bool:
