@@ -100,3 +100,6 @@ def test_no_line_goes_to_the_one_it_calls_by_name() -> None:
     last = r["quotes"][-1]
     gregory = next(c["id"] for c in r["characters"] if c["name"] == "Gregory")
     assert gregory in last["addressees"] and last["speaker"] != gregory
+    # tags with a particle ("went on Syme", "Syme broke in") name a speaker, and make Syme a person
+    names = {c["id"]: c["name"] for c in r["characters"]}
+    assert [names.get(q["speaker"]) for q in r["quotes"]] == ["Gregory", "Syme", "Syme", "Syme"]

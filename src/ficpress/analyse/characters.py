@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from ficpress.analyse.lexicon import SPEECH_VERBS
+from ficpress.analyse.speakers import PARTICLE_VERBS
 
 TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f](?:[A-Za-z\u00c0-\u024f'\u2019\-]*[A-Za-z\u00c0-\u024f])?")
 
@@ -812,22 +813,26 @@ def person_scores(chars: list[Character], text: str) -> None:
         for m in c.mentions:
             after = text[m.end : m.end + 30]
             before = text[max(0, m.start - 12) : m.start].lower()
-            w = re.match(r"(?:'s|\u2019s)?\s+(\w+)", after)
+            w = re.match(r"(?:'s|\u2019s)?\s+(\w+)(?:\s+(\w+))?", after)
             nxt = w.group(1).lower() if w else ""
+            particle = (w.group(2) or "").lower() if w else ""
             if m.honorific:
                 score += 2
             if nxt in SPEECH_VERBS or nxt in {"was", "had", "looked", "smiled", "nodded", "sighed", "turned"}:
                 score += 1.5
+            elif PARTICLE_VERBS.get(nxt) == particle and particle and not m.in_quote:
+                score += 1.5  # "Syme broke in"
             elif nxt.endswith("ed") and not m.in_quote:
                 score += 0.5
             prev = re.findall(r"[a-z]+", before)
-            if prev and prev[-1] in SPEECH_VERBS and not m.in_quote:
+            tagged = len(prev) >= 2 and PARTICLE_VERBS.get(prev[-2]) == prev[-1]  # "went on Syme"
+            if prev and (prev[-1] in SPEECH_VERBS or tagged) and not m.in_quote:
                 score += 1.5  # "said Holmes"
             elif before.rstrip().endswith(","):
                 score += 0.3
             if m.in_quote:
                 score += 0.3
-            if re.search(
+            if not tagged and re.search(
                 r"\b(?:in|at|from|into|near|across|through|toward|towards|on)\s+(?:the\s+)?$", before
             ):
                 place += 1

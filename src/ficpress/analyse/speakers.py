@@ -284,7 +284,7 @@ def _subject_at(
 
 
 # verbs that tag speech only with their particle: "went on Syme", "Griffin put in", "she broke in"
-_PARTICLE_VERBS = {
+PARTICLE_VERBS = {
     "went": "on",
     "goes": "on",
     "put": "in",
@@ -304,7 +304,7 @@ _PARTICLE_VERBS = {
 
 
 def _particle_verb(toks: list[tuple[int, int, str]], k: int) -> bool:
-    return k + 1 < len(toks) and _PARTICLE_VERBS.get(toks[k][2].lower()) == toks[k + 1][2].lower()
+    return k + 1 < len(toks) and PARTICLE_VERBS.get(toks[k][2].lower()) == toks[k + 1][2].lower()
 
 
 def _tag_after(text: str, start: int, end: int, res: Resolver, qpos: int) -> tuple[int | None, str]:
