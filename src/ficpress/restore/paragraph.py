@@ -27,7 +27,7 @@ _INTACT = re.compile("[\u201c\u201d\u2018\u2019]")
 # Grammar weights: how unusual the grammar finds an event (the context model already
 # knows most of this; these only break ties the contexts cannot see).
 REOPEN = 0.02  # a double quote opened while one is open
-STRAY_CLOSE = 0.3  # a closing double quote with none open
+STRAY_CLOSE = 0.1  # a closing double quote with none open
 CLOSE_SINGLE = 0.85  # ’ while a single quote is open and no letter follows: closes it
 END_OPEN_D = 0.7  # paragraph ends inside a double quote (dialogue running on)
 END_OPEN_S = 0.3
