@@ -105,6 +105,10 @@ def _breaks(text: str, paras: list[tuple[int, int]], blocks: list | None) -> set
 
 
 _SUBJ_PRON = re.compile(r"\b(He|She)\b")
+# 'and she became crosser still when she saw ...': a he/she opening a clause is its subject too
+_CLAUSE_PRON = re.compile(
+    r"(?:[,;:]\s+|\b(?:and|but|when|then|as|while|till|until|so|because|if|after|before)\s+)(he|she)\b"
+)
 
 
 def _subject_pronouns(
@@ -116,7 +120,9 @@ def _subject_pronouns(
     breaks: set[int],
 ) -> list[sp.Ref]:
     """'She went to the fire.': a sentence-initial he/she in the narration continues the last subject
-    of that gender, so later tags can follow the chain."""
+    of that gender, so later tags can follow the chain; so does one opening a clause ('..., and she
+    saw that the servant was not her Ayah'), which keeps the subject salient over the people the
+    clause names after it."""
     events: list[tuple[int, int, int, str]] = []  # (pos, end, char or -1, gender or pronoun)
     for r in refs:
         if not r.in_quote and r.kind != "pronoun" and genders[r.char] in ("male", "female"):
@@ -128,6 +134,11 @@ def _subject_pronouns(
         pi = idx.paragraph_of(s)
         if ch._is_initial(text, s, paras[pi][0] if paras else 0):
             events.append((s, m.end(), -1, "male" if m.group(1) == "He" else "female"))
+    for m in _CLAUSE_PRON.finditer(text):
+        s = m.start(1)
+        if idx.in_quote(s) >= 0:
+            continue
+        events.append((s, m.end(1), -1, "male" if m.group(1) == "he" else "female"))
     events.sort()
     focus: dict[str, int] = {}
     last_par = -1

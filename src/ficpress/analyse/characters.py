@@ -457,7 +457,16 @@ class TextIndex:
         return max(0, bisect.bisect_right(self.par_starts, pos) - 1)
 
 
+_LEADS = ("The ", "Old ", "Young ", "Little ", "Poor ", "His ", "Her ", "My ", "Our ", "Their ")
+
+
 def _is_initial(text: str, pos: int, par_start: int) -> bool:
+    """Whether the name at pos starts its sentence (most often its subject): 'The Mem Sahib wrung her
+    hands', 'Old Cotter looked at me' count, a leading article or epithet being part of the subject."""
+    for lead in _LEADS:
+        if pos - len(lead) >= par_start and text.startswith(lead, pos - len(lead)):
+            pos -= len(lead)
+            break
     j = pos - 1
     while j >= par_start and text[j] in " \t\"'\u201c\u201d\u2018\u2019*_([\u2014-":
         if text[j] in "\u2014-" and j - 1 >= par_start and text[j - 1] == " ":
