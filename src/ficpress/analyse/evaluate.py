@@ -283,15 +283,20 @@ STRAIGHT_BY_CONTEXT = True
 SPLIT_CLOSE_OPEN = True  # a quotation closing and the next opening inside one sentence: two paragraphs
 
 
-def _straight_side(toks: list[str], i: int) -> str | None:
+def _straight_side(toks: list[str], i: int, q_open: bool = False) -> str | None:
     """Which way a straight quotation mark faces where its place says so (opening a sentence, after
     a colon), else None.
 
     Why: marks are paired by toggling, and one unbalanced mark (a letter's signature, a quotation
-    left open at a paragraph's end) would turn every later mark of the excerpt the wrong way."""
+    left open at a paragraph's end) would turn every later mark of the excerpt the wrong way. After a
+    colon inside an open quotation, a mark before a lower-case word closes it: 'the sentiment, 'Go to
+    the Deuce:' even the gate', 'unquestionably "good:" if you inquired'."""
     prev = toks[i - 1] if i > 0 else ""
-    if i == 0 or prev == ":":
+    if i == 0:
         return "open"
+    if prev == ":":
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        return "close" if q_open and nxt[:1].islower() else "open"
     return None
 
 
@@ -320,9 +325,26 @@ def _detok(
     for si, toks in enumerate(sentences):
         first = toks[0] if toks else ""
         opens = first in ("\u201c", "\u2018", "--", "\u2014") or first in q_marks
+        if (
+            opens
+            and q_open
+            and first in ("--", "\u2014")
+            and si > 0
+            and sentences[si - 1][-1:] in (["!"], ["?"])
+        ):
+            # '"How much, gentlemen, for this real Albino!' / '-- fit fancy-girl for any one!', '"... HE
+            # LOVES ME!' / '--" and sprinkling': the tokeniser cut the open line at its ! or ?
+            opens = False
         if si > 0 and opens and JOIN_AFTER_TAG and _ends_with_tag(sentences[si - 1], q_marks):
             opens = False  # '"...," said Curtis. "It must be..."': the same speaker goes on
-        if si > 0 and not opens and NARRATION_AFTER_QUOTE and _closes_quote(sentences[si - 1], q_marks):
+        if (
+            si > 0
+            and not opens
+            and NARRATION_AFTER_QUOTE
+            # '... wincing. '' / 'I should not ...': the straight mark ending the sentence opened a line
+            and not (q_open and sentences[si - 1][-1:] and sentences[si - 1][-1] in q_marks)
+            and _closes_quote(sentences[si - 1], q_marks)
+        ):
             opens = first[:1].isupper() and first not in q_marks and not _is_tag(sentences[si - 1], toks)
         if breaks is not None:
             opens = si in breaks  # the paragraphs of a published edition of the book
@@ -332,12 +354,15 @@ def _detok(
             pos += 1
             par_start = pos
             attach_next = True
-            if first in q_marks:
-                q_open = False  # a new paragraph of speech: the last one may have run on unclosed
+            if first in q_marks or first in ("--", "\u2014"):
+                # a new paragraph of speech (the last one may have run on unclosed) or a dash line (an
+                # epigraph's source: its quotation, left open, stops here instead of turning every
+                # later mark of the excerpt the wrong way)
+                q_open = False
         idxs = []
         for ti, t in enumerate(toks):
             if t in q_marks and STRAIGHT_BY_CONTEXT:
-                side = _straight_side(toks, ti)
+                side = _straight_side(toks, ti, q_open)
                 if side is not None:
                     q_open = side == "close"  # the toggle below then lands on the side the context says
             prev_t = toks[ti - 1] if ti > 0 else ""
