@@ -63,6 +63,9 @@ FEATURES = (
     "pair-parity",
     "run-speaker",
     "called-by-prev",
+    "last-subject-before",
+    "named-in-paragraph-after",
+    "subject-in-paragraph-after",
 )
 _INDEX = {f: i for i, f in enumerate(FEATURES)}
 MAX_CANDIDATES = 8
@@ -173,6 +176,18 @@ def _recent_people(res: Resolver, pos: int, floor: int, n: int = 3) -> list[int]
     return out
 
 
+def _last_subject(res: Resolver, pos: int, floor: int) -> int | None:
+    """The subject of the last narration sentence before pos that has one (a name or a he/she that
+    continues a name's chain): who the story was following when the line began."""
+    i = bisect.bisect_left(res.starts, pos) - 1
+    while i >= 0 and res.refs[i].start >= floor:
+        r = res.refs[i]
+        i -= 1
+        if not r.in_quote and r.initial and res.people[r.char] and r.char != res.narrator:
+            return r.char
+    return None
+
+
 def _tag_pronoun(text: str, q: Any, nxt: int) -> str | None:
     """'..." she said': the gender of a pronoun right after the line, if any."""
     seg = text[q.end : min(nxt, q.end + 40)].lower()
@@ -221,6 +236,17 @@ def candidates(
                 if not r.in_quote and r.kind != "pronoun" and res.people[r.char]
             }
         recent = _recent_people(res, q.start, max(scene_of[q.paragraph], q.start - 2000))
+        last_subj = _last_subject(res, q.start, max(scene_of[q.paragraph], q.start - 400))
+        next_par: set[int] = set()
+        next_subj: set[int] = set()
+        if q.last_paragraph + 1 < len(paragraphs) and q.last_paragraph + 1 not in breaks:
+            nps, npe = paragraphs[q.last_paragraph + 1]
+            for r in res.at(nps, npe):
+                if not r.in_quote and res.people[r.char]:
+                    if r.kind != "pronoun":
+                        next_par.add(r.char)
+                    if r.initial:
+                        next_subj.add(r.char)
         spk = [out[j].speaker for j in back]
         nspk = [out[j].speaker for j in ahead]
         addressed_prev = set(out[back[0]].addressees) if back else set()
@@ -275,6 +301,9 @@ def candidates(
                 f[_INDEX["tag-pronoun-gender"]] = float(g == tag_g)
                 f[_INDEX["tag-pronoun-clash"]] = float(g is not None and g != tag_g)
             f[_INDEX["called-by-prev"]] = float(c in called_prev)
+            f[_INDEX["last-subject-before"]] = float(c == last_subj)
+            f[_INDEX["named-in-paragraph-after"]] = float(c in next_par)
+            f[_INDEX["subject-in-paragraph-after"]] = float(c in next_subj)
             if c in near:
                 f[_INDEX["tag-even"] : _INDEX["tag-even"] + 6] = near[c]
             rows.append((c, f))
