@@ -101,3 +101,16 @@ def test_no_superscript_for_an_opening_quote() -> None:
     restored = _run(_destroy(text)).text
     print(f"opening quote: {restored!r}")
     assert not any(c in restored for c in "\u00b9\u00b2\u00b3\u00d7")
+
+
+def test_short_quote_opened_mid_sentence_closes_with_a_quote() -> None:
+    """A quote opened mid-sentence and ended a few words on is a closing mark, not an ellipsis,
+    and the dialogue opened after it is not taken for a nested single quote."""
+    text = (
+        "He asked many questions after \u201cpoor Isabella\u201d and her children, and was answered "
+        "most satisfactorily. Then the old man observed, \u201cIt is very kind of you to come out at "
+        "this late hour. You must have had a shocking walk.\u201d\n"
+    )
+    wrong = _wrong(text)
+    print(f"short quote: {wrong}")
+    assert not wrong

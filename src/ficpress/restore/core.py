@@ -378,6 +378,8 @@ def restore_text(
     view = build_view(text, sites)
     models: dict[str, ContextModel] = {}
     style = _document_style(view, sites)
+    scare = _short_quote_ends(view, sites)
+    scare_memo: dict[int, tuple[list[tuple[str, float]], list[tuple[str, float]]]] = {}
 
     memo: dict[tuple[str, ...], list[tuple[str, float]]] = {}
 
@@ -417,6 +419,12 @@ def restore_text(
             if style.dash_dialogue and channel_ != "question":
                 got = _dash_dialogue(got, left, right, site.nbytes)
             memo[key] = got
+        if site.view_at in scare:
+            sk = id(got)
+            adj = scare_memo.get(sk)
+            if adj is None:
+                adj = scare_memo[sk] = (got, _short_quote_closer(got))
+            got = adj[1]
         site.ranked[state] = got
         return got
 
@@ -527,6 +535,53 @@ def _document_style(view: str, sites: list[Site]) -> Style:
         else:
             quote += 1
     return Style(dash_dialogue=dash >= DASH_DIALOGUE_MIN and dash >= quote)
+
+
+# A quote opened mid-sentence (`after “poor Isabella” and`, `observed, “It is kind, he said`) and
+# ended by the next damaged character a few words on, before any stop: in the fitting books that
+# character is ” 674 times, ’ 58, an ellipsis once and a dash never; the character context alone,
+# which cannot see the opener, gives the ellipsis a fair share there.
+SHORT_QUOTE_SPAN = 40
+SHORT_QUOTE_OTHER = 0.02  # weight of … and — there
+_SHORT_QUOTE_AFTER = frozenset(" ,;:)")
+_STOP = re.compile("[.!?\n]")
+
+
+def _short_quote_ends(view: str, sites: list[Site]) -> set[int]:
+    """View offsets of damaged characters that end a short quote opened mid-sentence."""
+    out: set[int] = set()
+    opener = -1
+    for site in sites:
+        if site.channel not in ("one", "bytes") or site.slots != 1:
+            opener = -1
+            continue
+        i = site.view_at
+        before = view[i - 1 : i]
+        after = view[i + 1 : i + 2]
+        if before.isalpha() and after.isalpha():
+            continue  # inside a word: an apostrophe, no part of the quote's frame
+        if (
+            opener >= 0
+            and i - opener <= SHORT_QUOTE_SPAN
+            and before.isalpha()
+            and after in _SHORT_QUOTE_AFTER
+            and not _STOP.search(view, opener + 1, i)
+        ):
+            out.add(i)
+        opener = -1
+        if (
+            before == " "
+            and (view[i - 2 : i - 1].islower() or view[i - 2 : i - 1] == ",")
+            and after.isalpha()
+        ):
+            opener = i
+    return out
+
+
+def _short_quote_closer(cands: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    if not any(c in ("\u2026", "\u2014") for c, _ in cands):
+        return cands
+    return _normalise({c: p * SHORT_QUOTE_OTHER if c in ("\u2026", "\u2014") else p for c, p in cands})
 
 
 def _prose_prior(dist: dict[str, float], left: str, right: str) -> dict[str, float]:
