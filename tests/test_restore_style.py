@@ -114,3 +114,14 @@ def test_short_quote_opened_mid_sentence_closes_with_a_quote() -> None:
     wrong = _wrong(text)
     print(f"short quote: {wrong}")
     assert not wrong
+
+
+def test_lone_letter_takes_the_apostrophe() -> None:
+    """After a lone letter that is no word the books write ’ (s’I, m’m), not a dash between words."""
+    text = (
+        "\u201cDon\u2019t tell me, s\u2019I; there wuz help, s\u2019I; and a plenty of it, s\u2019I.\u201d\n"
+        "\u201cYes, m\u2019m,\u201d said the girl, and went out.\n"
+    )
+    wrong = _wrong(text)
+    print(f"lone letter: {wrong}")
+    assert not wrong
