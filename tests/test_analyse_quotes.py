@@ -325,3 +325,55 @@ def test_a_writer_who_runs_lines_on_from_their_beats() -> None:
     glued_title = "They came in the humbler but more convenient \u201cBrown Coupe.\u201d"
     edited = "\n".join(["\u201cHello,\u201d she said.", glued_title])
     assert dict(_kinds(edited))["\u201cBrown Coupe.\u201d"] == "mention"
+
+
+def test_epigraph_with_its_source_is_not_speech() -> None:
+    text = (
+        "CHAPTER I.\n"
+        '"Since I can do no good because a woman, Reach constantly at something that is near it.\n'
+        "-- The Maid's Tragedy: BEAUMONT AND FLETCHER.\n"
+        '"Come in," said Dorothea.\n'
+        '"How often we shall be going to see them!\n'
+        "-- We shall be always meeting!\n"
+    )
+    assert _speech(text) == ['"Come in,"', '"How often we shall be going to see them!']
+
+
+def test_a_song_sung_is_a_title() -> None:
+    text = (
+        'He wished he had gone down to hear Fay Templeton sing "See-Saw."\nShe sang, "Hush now, my dear."\n'
+    )
+    assert _speech(text) == ['"Hush now, my dear."']
+
+
+def _sentences(*lines: str) -> list[list[str]]:
+    """LitBank's layout: one sentence a line, tokens between spaces."""
+    return [line.split(" ") for line in lines]
+
+
+def test_litbank_rebuild_turns_straight_marks_the_way_the_text_reads() -> None:
+    sents = _sentences(
+        '" Thrushcross Grange is my own , sir , " he interrupted , wincing . "',
+        'I should not allow any one to inconvenience me -- walk in ! "',
+        'The " walk in " expressed the sentiment , " Go to the Deuce : " even the gate moved not .',
+        'He called , -- " Joseph , take Mr. Lockwood \'s horse . "',
+    )
+    text, _spans, _st, paras = ev._detok(sents)
+    assert 'wincing. "I should not allow any one to inconvenience me -- walk in!"' in text
+    assert '"Go to the Deuce:" even the gate' in text
+    assert '-- "Joseph, take Mr. Lockwood\'s horse."' in text
+    # the line after 'wincing.' stays in the paragraph; the narration after it starts the next one
+    assert len(paras) == 2
+    assert text[paras[0][0] : paras[0][1]].endswith('walk in!"')
+
+
+def test_litbank_rebuild_sets_a_heading_on_its_own_line() -> None:
+    sents = _sentences(
+        'CHAPTER ONE PLAYING PILGRIMS " Christmas wo n\'t be Christmas without any presents , " grumbled Jo .'
+    )
+    text, _spans, _st, paras = ev._detok(sents)
+    assert text.split("\n") == [
+        "CHAPTER ONE PLAYING PILGRIMS",
+        '"Christmas won\'t be Christmas without any presents," grumbled Jo.',
+    ]
+    assert len(paras) == 2

@@ -300,6 +300,43 @@ def _straight_side(toks: list[str], i: int, q_open: bool = False) -> str | None:
     return None
 
 
+_HEADING_WORDS = {"CHAPTER", "Chapter", "BOOK", "PART", "VOLUME"}
+_TITLE_SMALL_WORDS = {"of", "the", "a", "an", "and", "to", "in", "on", "at", "for", "with"}
+
+
+def _heading_cut(toks: list[str], q_marks: set[str]) -> int | None:
+    """Where the first line of a chapter starts inside a sentence that opens with its heading, or None.
+
+    Why: LitBank's tokeniser runs a chapter heading and its title into the epigraph or line below
+    ('CHAPTER ONE PLAYING PILGRIMS " Christmas won't be Christmas ..."', 'CHAPTER I. " Since I can do
+    no good ...'); the book sets them on lines of their own. Only a quotation mark right after the
+    heading and a title of capitalised words is taken as the cut, and a mark before a word in
+    capitals belongs to the title ('CHAPTER I 'HASTE TO THE WEDDING'').
+    """
+    head = next((i for i, t in enumerate(toks[:3]) if t in _HEADING_WORDS), None)
+    if head is None or head + 1 >= len(toks):
+        return None
+    num = toks[head + 1].rstrip(".")
+    if not (num.isdigit() or re.fullmatch(r"[IVXLCivxlc]+|[A-Z][A-Z]+|[A-Z][a-z]+", num)):
+        return None
+    in_title = False
+    for i in range(head + 2, min(len(toks), head + 16)):
+        t = toks[i]
+        if t in q_marks or t in ("\u201c", "\u2018", "\u201d", "\u2019"):
+            nxt = toks[i + 1] if i + 1 < len(toks) else ""
+            if in_title:
+                in_title = False  # the closing mark of a quoted title
+            elif nxt.isupper() and len(nxt) > 1:
+                in_title = True
+            elif nxt[:1].isupper():
+                return i
+            else:
+                return None
+        elif not (t[:1].isupper() or t.isdigit() or t in _TITLE_SMALL_WORDS or t in (".", ":", "--", "'s")):
+            return None
+    return None
+
+
 def _detok(
     sentences: list[list[str]], breaks: set[int] | None = None
 ) -> tuple[str, list[tuple[int, int]], list[list[int]], list[tuple[int, int]]]:
@@ -360,14 +397,33 @@ def _detok(
                 # later mark of the excerpt the wrong way)
                 q_open = False
         idxs = []
+        cut = _heading_cut(toks, q_marks)
+        if cut is not None and si > 0 and pos > par_start:
+            # the heading stands on a line of its own ('... of its own. CHAPTER 2 'Dearest Joan')
+            paragraphs.append((par_start, pos))
+            parts.append("\n")
+            pos += 1
+            par_start = pos
+            attach_next = True
         for ti, t in enumerate(toks):
+            if ti == cut and pos > par_start:
+                paragraphs.append((par_start, pos))
+                parts.append("\n")
+                pos += 1
+                par_start = pos
+                q_open = False
             if t in q_marks and STRAIGHT_BY_CONTEXT:
                 side = _straight_side(toks, ti, q_open)
                 if side is not None:
                     q_open = side == "close"  # the toggle below then lands on the side the context says
             prev_t = toks[ti - 1] if ti > 0 else ""
-            if SPLIT_CLOSE_OPEN and (
-                (t == "\u201c" and prev_t == "\u201d") or (t in q_marks and prev_t in q_marks and not q_open)
+            if (
+                SPLIT_CLOSE_OPEN
+                and pos > par_start
+                and (
+                    (t == "\u201c" and prev_t == "\u201d")
+                    or (t in q_marks and prev_t in q_marks and not q_open)
+                )
             ):
                 # '...my poor nerves." "You mistake me, my dear...': one sentence to the tokeniser, two
                 # speakers' paragraphs in the book (and in every edition of the excerpts that have one)

@@ -298,7 +298,30 @@ def detect(text: str, paragraphs: list[tuple[int, int]], style: str | None = Non
     habit = _runs_beats_into_lines(text, kept, paragraphs)
     for q in kept:
         q.kind = _classify(text, q, paragraphs, habit)
+        if q.kind == "speech" and _epigraph(text, q, paragraphs):
+            q.kind = "mention"
     return kept
+
+
+def _epigraph(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> bool:
+    """A quotation that fills its paragraph, followed by a short line giving its source after a dash
+    ('-- The Maid's Tragedy: BEAUMONT AND FLETCHER.'): a chapter's epigraph."""
+    ps, pe = paragraphs[q.last_paragraph]
+    if text[q.start] not in _QUOTE_OPENERS:
+        return False  # a dash line's next line is the next speaker, not a source
+    if text[paragraphs[q.paragraph][0] : q.start].strip() or text[q.end : pe].strip(" .\"'\u201d\u2019"):
+        return False
+    if q.last_paragraph + 1 >= len(paragraphs):
+        return False
+    ns, ne = paragraphs[q.last_paragraph + 1]
+    nxt = re.split(r"(?<=[.!?])\s", text[ns:ne].strip(), maxsplit=1)[0]  # its first sentence
+    return (
+        bool(re.match(r"(?:--|\u2014|\u2013)\s*[A-Z]", nxt))
+        and len(_WORD.findall(nxt)) <= 10
+        and not any(c in nxt for c in '"\u201c\u201d\u2018')
+        and not _FIRST_SECOND.search(nxt)  # '-- We shall be always meeting!': the line goes on
+        and not nxt.endswith(("!", "?"))
+    )
 
 
 def _glued_word(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> str | None:
@@ -466,6 +489,20 @@ _NOT_SAID = {
     "can\u2019t",
     "couldn't",
     "couldn\u2019t",
+}
+# verbs whose object, glued on with no comma, is a piece's title: sing "See-Saw.", played "Dixie"
+_PERFORM = {
+    "sing",
+    "sang",
+    "sung",
+    "sings",
+    "singing",
+    "hum",
+    "hummed",
+    "humming",
+    "play",
+    "played",
+    "playing",
 }
 _NAMING = {"called", "call", "calls", "calling", "named", "name", "names", "dubbed", "nicknamed"}
 # nouns of a sound made with the voice: 'a cry of "Fire!"', 'shouts of "Hear, hear!"'
@@ -653,6 +690,15 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]], beats_run_
         and len(words) < 10
     ):
         return "mention"  # the book was called "The Vampyr Codex"
+    if (
+        glued
+        and not starts_par
+        and tag_before[-1:]
+        and tag_before[-1] in _PERFORM
+        and 0 < len(words) <= 4
+        and all(w[:1].isupper() or w in _TITLE_SMALL for w in words)
+    ):
+        return "mention"  # hear Fay Templeton sing "See-Saw.": a song's title, not words sung to anyone
     if before.rstrip().endswith(":") or speech_near or said_before:
         return "speech"
     if (
