@@ -811,7 +811,6 @@ def restored_quote_agreement(text: str, name: str) -> tuple[int, int, int]:
     conventions (LitBank's thoughts, sayings, unannotated lines). Matched one to one where the overlap
     covers half of either span, as `score_litbank` matches LitBank's quotations.
     """
-    import bisect
 
     from ficpress import restore
     from ficpress.analyse import quotes
@@ -905,7 +904,6 @@ def score_litbank(
     for m in result["mentions"]:
         ment_by_char[m["character"]].append((conv(m["start"]), conv(m["end"])))
     ent_spans = sorted((s, e, eid) for eid, sp in doc.entities.items() for s, e in sp)
-    import bisect
 
     starts = [s for s, _e, _i in ent_spans]
 
