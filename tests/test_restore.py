@@ -96,6 +96,20 @@ def test_sample_review_list_meets_target(sample) -> None:
     assert _review_share(sample[1]) < 0.02
 
 
+def test_sample_no_apostrophe_after_words_that_take_none(sample) -> None:
+    """In narration, a damaged character after a word that takes no ’ of its own (no plural
+    possessive, no letters left out) and before a space is a sentence trailing off, not a ’."""
+    _, result = sample
+    after = {}
+    for r in result.repairs:
+        before = result.text[max(0, r.start - 12) : r.start]
+        word = re.search(r"[A-Za-z]+$", before)
+        if word and word.group() in ("sister", "forgot", "heart", "Tara") and result.text[r.end] == " ":
+            after[word.group()] = r.replacement
+    print(f"sample: after words that take no apostrophe: {after}")
+    assert after == {w: "\u2026" for w in ("sister", "forgot", "heart", "Tara")}
+
+
 def test_sample_contractions(sample) -> None:
     _, result = sample
     for word in ("didn\u2019t", "I\u2019m", "don\u2019t", "It\u2019s"):

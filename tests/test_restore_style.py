@@ -125,3 +125,12 @@ def test_lone_letter_takes_the_apostrophe() -> None:
     wrong = _wrong(text)
     print(f"lone letter: {wrong}")
     assert not wrong
+
+
+def test_truncated_word_keeps_its_apostrophe() -> None:
+    """After a word that is a common word less its last letters (ha’ for had, giv’ for give) the
+    books write ’, not the trailing-off ellipsis they write after other words."""
+    text = "\u201cYou might ha\u2019 done worse, and she giv\u2019 him up,\u201d said Joe.\n"
+    wrong = _wrong(text)
+    print(f"truncated words: {wrong}")
+    assert not wrong

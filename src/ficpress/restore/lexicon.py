@@ -345,16 +345,14 @@ def apostrophe_evidence(
         out = dict(dist)
         out["\u2019"] = out["\u2019"] * DROPPED_G
         return out
-    if lw and not right[:1].isalpha() and state in ("0", "d"):
-        low = lw.lower()
-        if not (low.endswith(("s", "in")) or low in END_ELISIONS):
-            out = dict(dist)
-            moved = out["\u2019"] * (1.0 - WORD_END_APOSTROPHE)
-            out["\u2019"] -= moved
-            if (
-                trailing and len(lw) > 1 and right[:1] in (" ", "\x1a")
-            ):  # a sentence trailing off (`Yes… Yes…`)
-                out["\u2026"] = out.get("\u2026", 0.0) + moved * ELLIPSIS_SHARE
+    if lw and not right[:1].isalpha() and state in ("0", "d") and not takes_final_apostrophe(lw):
+        if trailing and len(lw) > 1 and right[:1] in (" ", "\x1a"):
+            if truncated_word(lw):  # ha’, giv’, fortun’: letters left out, as the books write them
+                return out
+            # a sentence trailing off (`Yes… Yes…`), shared with ’ as the fitting books do
+            return _share(dist, "\u2019", "\u2026", WORD_END_COUNTS[state])
+        out = dict(dist)
+        out["\u2019"] *= WORD_END_APOSTROPHE
     return out
 
 
@@ -389,6 +387,65 @@ SHORT_WORDS = frozenset(
 )
 
 
+def takes_final_apostrophe(word: str) -> bool:
+    """Whether a ’ after `word` may be one in its own right, with no single quote open: a plural
+    possessive (`boys’`), letters dropped at the end (`havin’`, `o’`, `th’`).
+
+    Why: any other word ending with ’ before a space is closing a single quote or hides a lost
+    ellipsis or dash (`Well… I`), so what a document decides after one kind says nothing of the other.
+    """
+    low = word.lower()
+    return low.endswith(("s", "in")) or low in END_ELISIONS
+
+
+# ’ and … after a word of two letters or more that takes no ’ of its own (no plural possessive,
+# no letters left out), before a space, with no single quote open: counted in the fitting books,
+# per quote state. With a double quote open the ’ are dialect the word list cannot tell (don’,
+# cert’, remem’); with none open, two in the books (`Lung’ Arno`) against 17 trailing-off ellipses.
+WORD_END_COUNTS = {"0": (2, 17), "d": (25, 71)}
+
+
+def _share(dist: dict[str, float], a: str, b: str, counts: tuple[int, int]) -> dict[str, float]:
+    """Share the mass of `a` and `b` as the books do in this context (Witten-Bell: a context seen
+    na + nb times with two outcomes decides by its counts in proportion to how often it was seen)."""
+    pa = dist.get(a, 0.0)
+    pb = dist.get(b, 0.0)
+    m = pa + pb
+    if m <= 0.0:
+        return dist
+    na, nb = counts
+    lam = (na + nb) / (na + nb + 2)
+    out = dict(dist)
+    out[a] = lam * m * na / (na + nb) + (1 - lam) * pa
+    out[b] = lam * m * nb / (na + nb) + (1 - lam) * pb
+    return out
+
+
+@lru_cache(maxsize=20_000)
+def truncated_word(word: str) -> bool:
+    """Whether `word` is a far more common word less its last one or two letters (ha’ for had,
+    giv’ for give, fortun’ for fortune): a ’ after it stands for the letters left out.
+
+    Why: in the fitting books nearly every ’ after a word that takes no ’ of its own (no s, no
+    dropped g) ends such a word; after any other word it is a lost ellipsis or a closing quote.
+    """
+    low = word.lower()
+    if not low.isascii() or not low.isalpha():
+        return False
+    bar = zipf(low) + 1.0
+    for a in _ASCII_LOWER:
+        one = low + a
+        if zipf(one) >= bar:
+            return True
+        for b in _ASCII_LOWER:
+            if zipf(one + b) >= bar:
+                return True
+    return False
+
+
+_ASCII_LOWER = "abcdefghijklmnopqrstuvwxyz"
+
+
 def dropped_g(word: str) -> bool:
     """Whether `word` is a common -ing word less its g (havin, standin): a ’ after it is one
     more letter left out, not a closing quote."""
@@ -402,7 +459,7 @@ DROPPED_G = 5.0  # how much likelier ’ is after a word that is a common -ing w
 STRAY_APOSTROPHE = 0.05  # ’ after a stop with no ‘ open: a closing mark with nothing to close
 ELLIPSIS_SHARE = 1.0  # of the mass a stray ’ loses, what goes to a trailing-off ellipsis
 _STOPS = frozenset(".!?,;:")
-WORD_END_APOSTROPHE = 0.25  # ’ after an ordinary word with no ‘ open: usually a lost … or —
+WORD_END_APOSTROPHE = 0.25  # ’ after an ordinary word before punctuation, with no ‘ open: a lost … or —
 
 _ACCENTED = frozenset("éèêëàâäáãåïîíìôöóòõüûúùçñæœÿ")
 
