@@ -90,7 +90,10 @@ def test_sample_review_list_is_readable(sample) -> None:
 
 
 @pytest.mark.xfail(
-    strict=False, reason="issue 3 target: < 2% of repairs for review; measured 2.01% (62 of 3078)"
+    strict=False,
+    reason="issue 3 target: < 2% of repairs for review; measured 2.01% (62 of 3078). The nearest "
+    "(plural possessives at raw 0.992) stay: held out of fitting, a word-final ’ after s is right "
+    "204 of 241 times, so no honest map raises them",
 )
 def test_sample_review_list_meets_target(sample) -> None:
     assert _review_share(sample[1]) < 0.02

@@ -285,8 +285,8 @@ class ContextModel:
     def calibrate(self, p: float, replacement: str = "", group: str = "") -> float:
         """Map a raw posterior to the accuracy it had on books held out of fitting (cross-fitted).
 
-        Maps are kept per kind of replacement (’, “, ”, —, …) where the evidence sufficed:
-        a posterior of 0.995 means more for a dash between words than for a closing quote.
+        A map per kind of replacement (’, “, ”, —, …) is used where the tables carry one;
+        fitting writes the common map and the pair map only, as finer maps calibrated worse.
         `group` names a map of its own (`pair`: two damaged characters decided together,
         whose shares of the pair's posterior run overconfident).
         """

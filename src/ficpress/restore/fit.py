@@ -224,7 +224,10 @@ def cross_fit(texts: list[str], prune: int, chars: int) -> dict[str, list[list[f
         for p, right, group, book in triples:
             groups.setdefault(group, []).append((p, right, book))
         # one common map: maps per kind of replacement were measured to calibrate worse; characters
-        # decided as a pair get their own, their shares of the pair's posterior run overconfident
+        # decided as a pair get their own, their shares of the pair's posterior run overconfident.
+        # A word-final ’ after s (a plural possessive) does not earn a map of its own either: left
+        # out of fitting, it was right 204 of 241 times (quoted words ending in s” in O. Henry), so
+        # its own map would lower its confidences below the common one, not raise them
         out[name] = {g: _isotonic(pairs) for g, pairs in groups.items() if len(pairs) >= CAL_MIN or g == ""}
     return out
 
