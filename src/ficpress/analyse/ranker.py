@@ -26,7 +26,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from ficpress.analyse.speakers import Attribution, Resolver, _conversations, _turns
+from ficpress.analyse.speakers import Attribution, Resolver, _conversations, _turns, turn_taking_addressees
 
 SIEVES = (
     "explicit-tag",
@@ -500,16 +500,4 @@ def _retake_addressees(runs: list[list[list[int]]], out: list[Attribution]) -> N
             for i in t:
                 if out[i].addressee_method == "turn-taking":
                     out[i].addressees, out[i].addressee_method = [], ""
-        spk = [out[t[0]].speaker for t in run]
-        for ti, t in enumerate(run):
-            s = spk[ti]
-            if s is None:
-                continue
-            other = None
-            if ti > 0 and spk[ti - 1] is not None and spk[ti - 1] != s:
-                other = spk[ti - 1]
-            elif ti + 1 < len(run) and spk[ti + 1] is not None and spk[ti + 1] != s:
-                other = spk[ti + 1]
-            for i in t:
-                if not out[i].addressees and other is not None:
-                    out[i].addressees, out[i].addressee_method = [other], "turn-taking"
+        turn_taking_addressees(run, out)

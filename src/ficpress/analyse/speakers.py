@@ -740,19 +740,26 @@ def _alternate(
 
 def _addressees(quotes: list, out: list[Attribution], breaks: set[int]) -> None:
     for run in _conversations(quotes, breaks):
-        turns = _turns(run, quotes)
-        spk = [out[t[0]].speaker for t in turns]
-        for ti, t in enumerate(turns):
-            s = spk[ti]
-            if s is None:
-                continue
-            other = None
-            if ti > 0 and spk[ti - 1] is not None and spk[ti - 1] != s:
-                other = spk[ti - 1]
-            elif ti + 1 < len(turns) and spk[ti + 1] is not None and spk[ti + 1] != s:
-                other = spk[ti + 1]
-            for i in t:
-                a = out[i]
-                if not a.addressees and other is not None:
-                    a.addressees = [other]
-                    a.addressee_method = "turn-taking"
+        turn_taking_addressees(_turns(run, quotes), out)
+
+
+def turn_taking_addressees(turns: list[list[int]], out: list[Attribution]) -> None:
+    """Each line of a turn with no addressee yet speaks to whoever spoke the turn before, else the
+    turn after (when that is someone else)."""
+    spk = [out[t[0]].speaker for t in turns]
+    for ti, t in enumerate(turns):
+        s = spk[ti]
+        if s is None:
+            continue
+        other = None
+        if ti > 0 and spk[ti - 1] is not None and spk[ti - 1] != s:
+            other = spk[ti - 1]
+        elif ti + 1 < len(turns) and spk[ti + 1] is not None and spk[ti + 1] != s:
+            other = spk[ti + 1]
+        if other is None:
+            continue
+        for i in t:
+            a = out[i]
+            if not a.addressees:
+                a.addressees = [other]
+                a.addressee_method = "turn-taking"
