@@ -23,6 +23,7 @@ import pickle
 import re
 import zlib
 from array import array
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -107,30 +108,35 @@ def keys(left: str, right: str) -> tuple[str, ...]:
 
     `left`/`right` are up to WIDE characters of the view on each side.
     """
+    return tuple(iter_keys(left, right))
+
+
+def iter_keys(left: str, right: str) -> Iterator[str]:
+    """`keys()` one at a time ("" where a level has no key), each made only when asked for.
+
+    Why lazy: at run time most positions are settled by their words and the 4 characters
+    around them, so the later keys are seldom needed; fitting takes them all.
+    """
     ls = len(left.rstrip(LETTERS))
     rn = len(right) - len(right.lstrip(LETTERS))
     lw = left[ls:].lower()
     rw = right[:rn].lower()
     l1 = left[-1:] or "\n"
     r1 = right[:1] or "\n"
-    cl3 = left[-3:].translate(_CLASS)
-    cr3 = right[:3].translate(_CLASS)
-    cl1 = cl3[-1:] or "\n"
-    cr1 = cr3[:1] or "\n"
     lend = left[ls - 1 : ls] if lw else ""
     rend = right[rn : rn + 1] if rw else ""
-    return (
-        f"{lend}{lw or cl1}|{rw or cr1}{rend}",
-        f"{left[-4:]}|{right[:4]}",
-        f"{left[-3:]}|{right[:3]}",
-        f"{cl1}|{rw}{rend}" if rw else "",
-        f"{lend}{lw}|{cr1}" if lw else "",
-        f"{left[-2:]}|{right[:2]}",
-        f"{cl3}|{cr3}",
-        f"{l1}|{r1}",
-        f"{cl1}|{cr1}",
-        f"{l1.translate(_COARSE)}|{r1.translate(_COARSE)}",
-    )
+    cl1 = l1.translate(_CLASS)
+    cr1 = r1.translate(_CLASS)
+    yield f"{lend}{lw or cl1}|{rw or cr1}{rend}"
+    yield f"{left[-4:]}|{right[:4]}"
+    yield f"{left[-3:]}|{right[:3]}"
+    yield f"{cl1}|{rw}{rend}" if rw else ""
+    yield f"{lend}{lw}|{cr1}" if lw else ""
+    yield f"{left[-2:]}|{right[:2]}"
+    yield f"{left[-3:].translate(_CLASS)}|{right[:3].translate(_CLASS)}"
+    yield f"{l1}|{r1}"
+    yield f"{cl1}|{cr1}"
+    yield f"{l1.translate(_COARSE)}|{r1.translate(_COARSE)}"
 
 
 _PAIR = re.compile(r"(\D+)(\d+)")
@@ -368,44 +374,12 @@ class ContextModel:
 
     @lru_cache(maxsize=200_000)  # noqa: B019 - one model per process; contexts repeat a lot
     def _dist(self, left: str, right: str) -> dict[str, float]:
-        # the keys of `keys()`, each made only when the levels before it leave weight over: most
-        # positions are settled by their words and the 4 characters around them
-        ls = len(left.rstrip(LETTERS))
-        rn = len(right) - len(right.lstrip(LETTERS))
-        lw = left[ls:].lower()
-        rw = right[:rn].lower()
-        l1 = left[-1:] or "\n"
-        r1 = right[:1] or "\n"
-        lend = left[ls - 1 : ls] if lw else ""
-        rend = right[rn : rn + 1] if rw else ""
         levels = self.levels
         out: dict[str, float] = {}
         w = 1.0
-        for n in range(10):
-            if n == 0:
-                key = f"{lend}{lw or l1.translate(_CLASS)}|{rw or r1.translate(_CLASS)}{rend}"
-            elif n == 1:
-                key = f"{left[-4:]}|{right[:4]}"
-            elif n == 2:
-                key = f"{left[-3:]}|{right[:3]}"
-            elif n == 3:
-                if not rw:
-                    continue
-                key = f"{l1.translate(_CLASS)}|{rw}{rend}"
-            elif n == 4:
-                if not lw:
-                    continue
-                key = f"{lend}{lw}|{r1.translate(_CLASS)}"
-            elif n == 5:
-                key = f"{left[-2:]}|{right[:2]}"
-            elif n == 6:
-                key = f"{left[-3:].translate(_CLASS)}|{right[:3].translate(_CLASS)}"
-            elif n == 7:
-                key = f"{l1}|{r1}"
-            elif n == 8:
-                key = f"{l1.translate(_CLASS)}|{r1.translate(_CLASS)}"
-            else:
-                key = f"{l1.translate(_COARSE)}|{r1.translate(_COARSE)}"
+        for n, key in enumerate(iter_keys(left, right)):
+            if not key:
+                continue
             hit = levels[n].get(key)
             if hit is None:
                 continue
