@@ -9,18 +9,13 @@ a quotation, because being in the same room is weaker evidence than speech.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from itertools import combinations
 from typing import Any
 
-_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*")
+from ficpress.words import count_words
 
 SCENE_WEIGHT = 0.5
-
-
-def count_words(text: str, start: int = 0, end: int | None = None) -> int:
-    return sum(1 for _ in _WORD.finditer(text, start, len(text) if end is None else end))
 
 
 def interactions(

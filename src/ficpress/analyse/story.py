@@ -14,6 +14,7 @@ from typing import Any
 
 from ficpress.analyse import arc, network, pov
 from ficpress.model import Work
+from ficpress.words import count_words
 
 # A conservative silent-reading rate (Brysbaert, 2019, measured about 238 wpm for English non-fiction
 # and 260 for fiction); 230 keeps estimates on the safe side for informal, dialogue-heavy text.
@@ -81,7 +82,7 @@ def summarise(
             bs, be = max(blocks[bi][0], start), min(blocks[bi][1], end)
             if bs < be:
                 tally.merge(arc.score_range(text, bs, be))
-                words += network.count_words(text, bs, be)
+                words += count_words(text, bs, be)
             bi += 1
         chapter_tallies.setdefault(chapter, arc.Tally()).merge(tally)
         chapter_words[chapter] = chapter_words.get(chapter, 0) + words

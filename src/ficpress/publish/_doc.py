@@ -19,6 +19,7 @@ from itertools import accumulate
 from typing import Any
 
 from ficpress.model import Block, Chapter, Span, Work
+from ficpress.words import count_words
 
 NOTES_MODES = ("show", "end", "omit")
 
@@ -843,9 +844,9 @@ def _count_words(doc: Document) -> int:
                 continue
             for st in it.stanzas:
                 for line in st:
-                    # most lines are one plain string: split it as it is, without joining a copy
+                    # most lines are one plain string: count it as it is, without joining a copy
                     one = line[0] if len(line) == 1 else None
-                    n += len((one if isinstance(one, str) else plain(line)).split())
+                    n += count_words(one if isinstance(one, str) else plain(line))
     return n
 
 
