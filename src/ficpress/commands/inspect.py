@@ -16,6 +16,10 @@ from rich.markup import escape
 from ficpress import pipeline
 from ficpress.commands._common import reports_errors
 from ficpress.model import Work
+from ficpress.words import count_words
+
+# The blocks whose words are the story's, as the analysis report and the published book count them.
+STORY_KINDS = frozenset({"paragraph", "verse", "letter", "message"})
 
 
 def chapter_list(work: Work) -> list[dict[str, Any]]:
@@ -30,9 +34,7 @@ def chapter_list(work: Work) -> list[dict[str, Any]]:
         lo = bisect.bisect_left(starts, c.start)
         hi = bisect.bisect_right(starts, c.end)
         inside = [b for b in blocks[lo:hi] if b.end <= c.end]
-        words = sum(
-            len(work.text[b.start : b.end].split()) for b in inside if b.kind in ("paragraph", "verse")
-        )
+        words = sum(count_words(work.text, b.start, b.end) for b in inside if b.kind in STORY_KINDS)
         out.append(
             {
                 "number": c.number,
@@ -42,7 +44,7 @@ def chapter_list(work: Work) -> list[dict[str, Any]]:
                 "implicit": c.implicit,
                 "heading": c.heading_start is not None,
                 "summary": c.summary,
-                "words": words or len(work.text[c.start : c.end].split()),
+                "words": words or count_words(work.text, c.start, c.end),
                 "scene_breaks": sum(b.kind == "scene_break" for b in inside),
                 "notes": sum(b.kind == "note" for b in inside),
                 "verse": sum(b.kind == "verse" for b in inside),
@@ -91,7 +93,9 @@ def command(
     con.print("blocks: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
     dmg = Counter(d.kind for d in work.damage)
     con.print("damage: " + (", ".join(f"{k} {n}" for k, n in sorted(dmg.items())) or "none found"))
+    # Positions in a page or an ebook count lines of the text read out of its markup, not of the file.
+    where = "" if src.kind in ("text", "text-header") else "text "
     for d in work.damage[:5]:
-        con.print(f"  {d.line}:{d.col} {d.kind} {escape(d.detail)}")
+        con.print(f"  {where}{d.line}:{d.col} {d.kind} {escape(d.detail)}")
     review = sum(r.needs_review for r in work.repairs)
     con.print(f"repairs: {len(work.repairs)} ({review} need review)")

@@ -9,7 +9,7 @@ import typer
 from ficpress import ingest, restore
 from ficpress.commands._common import reports_errors
 from ficpress.fileio import atomic_write
-from ficpress.model import Repair, Restoration
+from ficpress.model import LineIndex, Repair, Restoration
 
 
 @reports_errors
@@ -30,16 +30,24 @@ def command(
     result = restore.restore(source, typography=typography)
     atomic_write(output, result.text, protect=(path,))
     if review:
+        # A page or an ebook's text is assembled from its markup, so a line of the assembled text is no
+        # line of the input file: point into the written output instead, where the reader checks it.
+        where = LineIndex(result.text) if source.structured else None
         for r in result.repairs:
             if r.needs_review:
-                typer.echo(review_line(path, r, result))
+                typer.echo(review_line(output if where else path, r, result, where))
 
 
-def review_line(path: Path | str, r: Repair, result: Restoration) -> str:
-    """`file:line:col: 'was' -> 'now' (confidence; alternatives) …context…` for one uncertain repair."""
+def review_line(path: Path | str, r: Repair, result: Restoration, where: LineIndex | None = None) -> str:
+    """`file:line:col: 'was' -> 'now' (confidence; alternatives) …context…` for one uncertain repair.
+
+    With `where` (an index over the restored text) the position is the repair's place in that text,
+    for inputs whose own lines are markup; otherwise it is the repair's line and column in the input.
+    """
     ctx = result.text[max(0, r.start - 30) : r.end + 30].replace("\n", "⏎")
     alts = ", ".join(f"{c}={p:.2f}" for c, p in r.alternatives[1:3])
+    line, col = where.line_col(r.start) if where else (r.line, r.col)
     return (
-        f"{path}:{r.line}:{r.col}: {r.original!r} -> {r.replacement!r} "
+        f"{path}:{line}:{col}: {r.original!r} -> {r.replacement!r} "
         f"({r.confidence:.2f}{'; ' + alts if alts else ''}; {r.reason}) …{ctx}…"
     )
