@@ -377,3 +377,51 @@ def test_litbank_rebuild_sets_a_heading_on_its_own_line() -> None:
         '"Christmas won\'t be Christmas without any presents," grumbled Jo.',
     ]
     assert len(paras) == 2
+
+
+def test_italic_words_a_speech_verb_introduces_are_speech() -> None:
+    """Gulliver's Travels as plain text marks italics with underscores: the Lilliputians' words."""
+    text = (
+        "One of them, who ventured so far as to get a full sight of my face, cried out in a shrill"
+        " but distinct voice, _Hekinah degul_: the others repeated the same words several times.\n"
+        "I heard one of them cry aloud _Tolgo phonac_; when in an instant I felt above a hundred arrows.\n"
+        "When they saw the vessels in the air, there was a universal shout of _ Hekinah degul _.\n"
+        "Some fell asleep, and she sat down and _cried_ when I told her. We read it in _The Times_.\n"
+        "I heard a general shout, with frequent repetitions of the words _Peplom selan_; and I felt relief.\n"
+        "The _hurgo_ (for so they call a great lord) withdrew."
+    )
+    assert _speech(text) == ["_Hekinah degul_", "_Tolgo phonac_", "_ Hekinah degul _"]
+
+
+def test_a_stage_direction_in_brackets_splits_a_line() -> None:
+    """Jane Eyre: the narrator's '(calling to his sisters)' is not John Reed's words; a speaker's own
+    bracketed aside stays in the line."""
+    text = (
+        '"Lizzy! Georgy! (calling to his sisters) Joan is not here: tell mama she is run out into the'
+        ' rain -- bad animal!"\n'
+        '"Lydia was Colonel Forster\'s choice, (for many years an only child) and so it was," said she.'
+    )
+    assert _speech(text) == [
+        '"Lizzy! Georgy!',
+        'Joan is not here: tell mama she is run out into the rain -- bad animal!"',
+        '"Lydia was Colonel Forster\'s choice, (for many years an only child) and so it was,"',
+    ]
+
+
+def test_a_colon_after_a_saying_verb_opens_a_line_in_dash_dialogue() -> None:
+    """A Portrait of the Artist: 'Stephen had answered: Stephen Dedalus.' carries no dash."""
+    text = (
+        "He called the Friday pudding dog-in-the-blanket. And one day he had asked: -- What is your name?"
+        " Stephen had answered: Stephen Dedalus. Then Nasty Roche had said: -- What kind of a name is"
+        " that? And when Stephen had not been able to answer Nasty Roche had asked: -- What is your father?\n"
+        "-- Goodbye, Stephen, goodbye!\n-- Goodbye, Stephen, goodbye!\n-- Goodbye, Stephen, goodbye!\n"
+        "He had read: Dante knew a lot of things."
+    )
+    speech = _speech(text)
+    assert speech[:4] == [
+        "-- What is your name?",
+        "Stephen Dedalus.",
+        "-- What kind of a name is that?",
+        "-- What is your father?",
+    ]
+    assert not any("Dante" in s for s in speech)

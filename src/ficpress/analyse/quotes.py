@@ -295,12 +295,93 @@ def detect(text: str, paragraphs: list[tuple[int, int]], style: str | None = Non
         if not any(c.isalnum() for c in body) and any(c in OPEN_D + OPEN_S + CLOSE_D + CLOSE_S for c in body):
             continue  # nothing but other quote marks ('“ ‘ “ ‘'): a typesetter's stack of marks, not a line
         kept.append(q)
+    kept = _split_stage_directions(text, kept)
     habit = _runs_beats_into_lines(text, kept, paragraphs)
     for q in kept:
         q.kind = _classify(text, q, paragraphs, habit)
         if q.kind == "speech" and _epigraph(text, q, paragraphs):
             q.kind = "mention"
+    if "_" in text:
+        italic = _italic_utterances(text, paragraphs, kept)
+        if italic:
+            kept = sorted(kept + italic, key=lambda q: q.start)
     return kept
+
+
+# a stage direction inside a line: '"Lizzy! Georgy! (calling to his sisters) Joan is not here ..."'
+_STAGE = re.compile(r"(?<=[.!?,;\u2014-]) \((?:[a-z]+ing|aside)\b([^()\"\u201c\u201d]{0,60})\) (?=\S)")
+
+
+def _split_stage_directions(text: str, quotes: list[Quote]) -> list[Quote]:
+    """A line broken by a narrator's parenthesis ('(calling to his sisters)', '(aside)') is two
+    stretches of speech with narration between, as a tag between them would make it.
+
+    Why a participle or 'aside' and a third person inside: a speaker's own aside in brackets ('(for
+    many years an only child)', '(by the by, ...)') is part of the line; the narrator's direction
+    speaks of the speaker from outside.
+    """
+    out: list[Quote] = []
+    for q in quotes:
+        m = _STAGE.search(text, q.content_start, q.content_end)
+        if m is None or not (m.group(0).startswith(" (aside") or _THIRD.search(m.group(1))):
+            out.append(q)
+            continue
+        first = Quote(q.start, m.start(), q.paragraph, q.paragraph, q.content_start, m.start(), closed=False)
+        out.append(first)
+        rest = Quote(m.end(), q.end, q.paragraph, q.last_paragraph, m.end(), q.content_end, closed=q.closed)
+        out.extend(_split_stage_directions(text, [rest]))
+    return out
+
+
+# an italic run in plain text's underscore convention ('_Hekinah degul_', '_ Tolgo phonac _')
+_ITALIC = re.compile(r"(?<!\w)_ ?([A-Z\u00c0-\u00de][^_\n]{0,80}?) ?_(?!\w)")
+
+
+def _italic_utterances(text: str, paragraphs: list[tuple[int, int]], quotes: list[Quote]) -> list[Quote]:
+    """Words in italics, not quote marks, that a speech verb introduces: '...cried out in a shrill
+    but distinct voice, _Hekinah degul_:', 'cry aloud _Tolgo phonac_;', 'a universal shout of
+    _Hekinah degul_.' Plain text marks italics with underscores, and a narrator gives a foreign
+    tongue's words in italics where an English line would stand in quote marks.
+
+    Only right after the verb's clause (a comma, or the verb with 'aloud'/'out', or 'a shout of')
+    and only where the italics end the clause: emphasis ('she sat down and _cried_'), ships and
+    book titles ('reading in _The Times_') are no utterance.
+    """
+    out: list[Quote] = []
+    spans = [(q.start, q.end) for q in quotes]
+    for pi, (ps, pe) in enumerate(paragraphs):
+        p = text[ps:pe]
+        if "_" not in p:
+            continue
+        for m in _ITALIC.finditer(p):
+            s, e = ps + m.start(), ps + m.end()
+            if any(a <= s < b for a, b in spans) or not re.match(r"\s*(?:$|[,.;:!?(])", p[m.end() :]):
+                continue
+            words_in = _WORD.findall(m.group(1))
+            if not 1 <= len(words_in) <= 8:
+                continue
+            clause = re.split(r"[.;:!?()\"\u201c\u201d\u2018\u2019_]", p[: m.start()])[-1]
+            if _says_right_before(_WORD.findall(clause), clause.rstrip().endswith(",")):
+                out.append(
+                    Quote(s, e, pi, pi, s + 1, e - 1, closed=True, kind="speech", attrs={"italic": True})
+                )
+    return out
+
+
+def _says_right_before(words: list[str], comma: bool) -> bool:
+    """A saying verb ends the clause, perhaps with 'aloud'/'out' after it, or a comma after a few words
+    of manner ('cried out three times,'); or a sound made with the voice and 'of' ('a shout of')."""
+    low = [w.lower() for w in words]
+    for i in range(len(low) - 1, max(-1, len(low) - 9), -1):
+        w = low[i]
+        if w in SPEECH_VERBS and _SAYS.match(w) and w not in _NAMING:
+            if i > 0 and low[i - 1] in _NOT_SAID:
+                return False
+            tail = low[i + 1 :]
+            if tail == ["of"]:
+                return bool(_UTTERANCE.fullmatch(w))
+            return comma or all(t in _AFTER_VERB for t in tail)
+    return False
 
 
 def _epigraph(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> bool:
@@ -364,6 +445,7 @@ _NARRATION = re.compile(
     r"[^.!?]*[.!?]"
 )
 _QUOTE_OPENERS = OPEN_D + OPEN_S + "\"'"
+_COLON_LINE = re.compile(r"(?<=\w):\s(?=[A-Z\u00c0-\u00de])")
 
 
 def _dash_style(text: str, paragraphs: list[tuple[int, int]]) -> bool:
@@ -386,6 +468,12 @@ def _dash_quotes(text: str, ps: int, pe: int, pi: int) -> list[Quote]:
     """
     p = text[ps:pe]
     markers = list(_DASH_LINE.finditer(p))
+    # 'Stephen had answered: Stephen Dedalus.': a colon after a saying verb opens a line, dash or not
+    for c in _COLON_LINE.finditer(p):
+        low = [w.lower() for w in _WORD.findall(p[max(0, c.start() - 30) : c.start()])[-2:]]
+        if any(w in SPEECH_VERBS and _SAYS.match(w) and w not in _NAMING for w in low):
+            markers.append(c)
+    markers.sort(key=lambda m: m.start())
     out = []
     for mi, m in enumerate(markers):
         limit = len(p)
