@@ -18,6 +18,7 @@ punctuation between is recognised from the text itself.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -348,14 +349,16 @@ def _italic_utterances(text: str, paragraphs: list[tuple[int, int]], quotes: lis
     book titles ('reading in _The Times_') are no utterance.
     """
     out: list[Quote] = []
-    spans = [(q.start, q.end) for q in quotes]
+    starts = [q.start for q in quotes]  # detect's quotations come in text order
+    ends = [q.end for q in quotes]
     for pi, (ps, pe) in enumerate(paragraphs):
         p = text[ps:pe]
         if "_" not in p:
             continue
         for m in _ITALIC.finditer(p):
             s, e = ps + m.start(), ps + m.end()
-            if any(a <= s < b for a, b in spans) or not re.match(r"\s*(?:$|[,.;:!?(])", p[m.end() :]):
+            k = bisect.bisect_right(starts, s) - 1
+            if (k >= 0 and s < ends[k]) or not re.match(r"\s*(?:$|[,.;:!?(])", p[m.end() :]):
                 continue
             words_in = _WORD.findall(m.group(1))
             if not 1 <= len(words_in) <= 8:
