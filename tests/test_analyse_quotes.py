@@ -425,3 +425,19 @@ def test_a_colon_after_a_saying_verb_opens_a_line_in_dash_dialogue() -> None:
         "-- What is your father?",
     ]
     assert not any("Dante" in s for s in speech)
+
+
+def test_words_introduced_as_a_saying_are_not_a_line() -> None:
+    """Alice, Silas Marner, Personality Plus: 'to say', 'can say' and 'we used to say' give a saying;
+    Huckleberry Finn's 'Miss Watson would say,' and a 'managed to say' give lines."""
+    text = (
+        "It was all very well to say \u2018Drink me,\u2019 but the wise little Alice was not going to do THAT.\n"
+        'And then walk off as soon as you can say "Gee!"\n'
+        '"As slick," we used to say, "as a lightning-rod agent."\n'
+        "Miss Watson would say, \u201cDon't put your feet up there, Huckleberry;\u201d and I sat still.\n"
+        'She managed to say, "Thank you," and fled.'
+    )
+    assert _speech(text) == [
+        "\u201cDon't put your feet up there, Huckleberry;\u201d",
+        '"Thank you,"',
+    ]

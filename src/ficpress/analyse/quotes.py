@@ -696,6 +696,21 @@ def _tag_precedes(words: list[str], punct: bool) -> bool:
     return False
 
 
+# 'to say' after these is a line said ('managed to say, "Thanks."'); after others it is a saying
+_SAID_AFTER_ALL = {"managed", "had", "got", "continued", "proceeded", "went", "began", "started", "able"}
+_TO_SAY_BEFORE = re.compile(r"\b([\w\u2019']+)\s+(?:to|can|could)\s+say\s*,?\s*$", re.I)
+_USED_TO_SAY_AFTER = re.compile(r"\W{0,3}(?:we|they|people|you|one|he|she|I)\s+used\s+to\s+say\b")
+
+
+def _saying_not_said(before: str, after: str) -> bool:
+    """Words introduced by an infinitive or 'can' ('It was all very well to say 'Drink me,''), or
+    tagged as a habit ('"As slick," we used to say'): a saying, not a line spoken at a moment."""
+    m = _TO_SAY_BEFORE.search(before)
+    if m is not None and m.group(1).lower() not in _SAID_AFTER_ALL:
+        return True
+    return bool(_USED_TO_SAY_AFTER.match(after))
+
+
 def glued_lower(before: str, inner: str) -> bool:
     """A quotation opening in lower case right after a word, inside a sentence: a phrase, not a line."""
     b = before.rstrip()
@@ -790,6 +805,8 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]], beats_run_
         and all(w[:1].isupper() or w in _TITLE_SMALL for w in words)
     ):
         return "mention"  # hear Fay Templeton sing "See-Saw.": a song's title, not words sung to anyone
+    if _saying_not_said(before, after):
+        return "mention"  # all very well to say 'Drink me,'; as soon as you can say "Gee!"
     if before.rstrip().endswith(":") or speech_near or said_before:
         return "speech"
     if (
