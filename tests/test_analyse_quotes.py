@@ -441,3 +441,13 @@ def test_words_introduced_as_a_saying_are_not_a_line() -> None:
         "\u201cDon't put your feet up there, Huckleberry;\u201d",
         '"Thank you,"',
     ]
+
+
+def test_a_title_with_its_place_and_year_in_brackets_is_not_speech() -> None:
+    """The Hound of the Baskervilles as restored: the repair gave Mortimer's paper double marks."""
+    text = (
+        "Author of \u201cSome Freaks of Atavism\u201d (Lancet 1882).\n"
+        "\u201cDo We Progress?\u201d (Journal of Psychology, March, 1883). Medical Officer for Grimpen.\n"
+        "\u201cDo we progress?\u201d (he was smiling) \u201cI doubt it.\u201d"
+    )
+    assert _speech(text) == ["\u201cDo we progress?\u201d", "\u201cI doubt it.\u201d"]

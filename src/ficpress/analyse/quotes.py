@@ -554,6 +554,8 @@ _INSCRIBED = re.compile(
     r"(?:engraved|written|printed|inscribed|painted|carved|stamped|lettered|scrawled)\b"
 )
 _SUBJ = {"he", "she", "i", "they", "we", "you", "it"}
+# a reference in brackets with a year right after the quotation: where and when a title appeared
+_CITATION = re.compile(r"\s*\([^()\n]{0,60}\b1[5-9]\d\d\)")
 _DET = ("the", "a", "an", "his", "her", "my", "their")
 # what may stand between a speech verb and the quotation it introduces: 'said he, "', 'cried out: "'
 _AFTER_VERB = {"again", "aloud", "out", "back", "up", "then", "once", "and"}
@@ -764,6 +766,8 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]], beats_run_
         return "thought"  # said he mentally
     if _ILLUSTRATION.search(before) or _INSCRIBED.match(after):
         return "mention"  # a picture's caption; "To James Mortimer ..." was engraved upon it
+    if _CITATION.match(after):
+        return "mention"  # 'Do We Progress?' (Journal of Psychology, March, 1883): a paper's title
     if q.last_paragraph != q.paragraph or q.attrs.get("dash"):
         return "speech"
     words = _WORD.findall(inner)
