@@ -89,3 +89,42 @@ def test_muttered_to_oneself_is_speech_said_to_oneself_is_not() -> None:
     r = people(text)
     said = _said(r, text)
     assert said == [('"Is the girl mad?"', "Curtis")]
+
+
+def test_bare_indefinite_speakers_on_litbank(corpus_dir) -> None:
+    """'said one.', 'said another, "..."', 'said one of the colts', 'somebody else inquired': on
+    LitBank each such line goes to a person of its own named by those words, someone new each time,
+    not to the last person named; LitBank's gold speaker agrees on most of them (its coreference
+    sometimes files 'one' under a group: 'Other men')."""
+    import re
+
+    from ficpress.analyse import evaluate as ev
+
+    bare = re.compile(
+        r"[\u201d\"]\s+(?:said (one of the colts|one|another)\b|(somebody(?: else)?) (?:exclaimed|inquired))"
+    )
+    named = gold_ok = total = 0
+    for doc in ev.load_litbank(corpus_dir / "litbank"):
+        hits = [(m.start(), m.group(1) or m.group(2)) for m in bare.finditer(doc.text)]
+        if not hits:
+            continue
+        result = people(doc.text, paragraphs=doc.paragraphs)
+        names = {c["id"]: c["name"] for c in result["characters"]}
+        sc = ev.score_litbank(doc, result)
+        speakers = set()
+        for _label, spk, _method, ok, start, _ent, _gold in sc.details:
+            tag = next(((h, w) for h, w in hits if h > start), None)
+            if tag is None or "\n" in doc.text[start : tag[0]] or tag[0] - start > 300:
+                continue
+            between = doc.text[start : tag[0]]
+            if between.count("\u201c") > 1 or between.count('"') > 2:
+                continue  # an earlier line of the paragraph, tagged with someone else
+            total += 1
+            named += (names.get(spk) or "").startswith(tag[1]) and spk not in speakers  # "another private"
+            speakers.add(spk)
+            gold_ok += ok
+    print(
+        f"LitBank lines tagged 'said one/another', 'somebody (else) ...': {named}/{total} to the one the tag"
+        f" names, {gold_ok}/{total} agree with LitBank's gold speaker"
+    )
+    assert total >= 7 and named == total and gold_ok >= total - 3

@@ -207,6 +207,18 @@ _UNNAMED = re.compile(
     + _TAG_VERBS
     + r"))\b"
 )
+_BARE = r"(?:one|another|somebody(?: else)?|someone(?: else)?|a third|a fourth)"
+_BARE_SPEAKER = re.compile(
+    r"[,.!?\u2014\u2026-][\"\u201d\u2019']\s+(?:(?:"
+    + _TAG_VERBS
+    + r")\s+("
+    + _BARE
+    + r")(?=[,.;!?:]|\s+[\"\u201c\u2018])|("
+    + _BARE.replace("(?:one|", "(?:")
+    + r")\s+(?:"
+    + _TAG_VERBS
+    + r")\b)"
+)
 _PERSON_NOUNS = (
     "man|woman|boy|girl|lady|gentleman|doctor|nurse|mother|father|uncle|aunt|sister|brother|wife|husband|"
     "servant|maid|master|mistress|captain|officer|clerk|stranger|child|visitor|guide|landlady|landlord|king|"
@@ -435,7 +447,8 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
         g = 1 if m.group(1) else 2
         phrase = m.group(g).replace(",", "")
         words = phrase.split()
-        for k, w in enumerate(words[1:], start=1):  # "the old man quietly" -> "the old man"
+        lead = 3 if phrase.startswith("one of the ") else 1  # "said one of the colts"
+        for k, w in enumerate(words[lead:], start=lead):  # "the old man quietly" -> "the old man"
             if w in _PHRASE_STOP or w.endswith("ly") and k > 1:
                 words = words[:k]
                 break
@@ -457,6 +470,12 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
             # "said a man" twice is two men: each indefinite speaker is someone new
             key = f"{key}#{m.start(g)}"
         found[key].append((m.start(g), m.start(g) + len(phrase)))
+    # "said one.", "said another.", "somebody else inquired": someone new each time, whom the story
+    # never describes further
+    for m in _BARE_SPEAKER.finditer(text):
+        g = 1 if m.group(1) else 2
+        phrase = m.group(g)
+        found[f"{phrase.lower()}#{m.start(g)}"].append((m.start(g), m.end(g)))
     # "The doctor came forward.": an unnamed person acting as the subject, a referent for he and she
     for m in _PERSON_SUBJECT.finditer(text):
         if idx.in_quote(m.start()) >= 0:
