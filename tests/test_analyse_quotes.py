@@ -451,3 +451,19 @@ def test_a_title_with_its_place_and_year_in_brackets_is_not_speech() -> None:
         "\u201cDo we progress?\u201d (he was smiling) \u201cI doubt it.\u201d"
     )
     assert _speech(text) == ["\u201cDo we progress?\u201d", "\u201cI doubt it.\u201d"]
+
+
+def test_a_lower_case_phrase_after_a_new_sentence_is_not_a_resumed_line() -> None:
+    """Jane Eyre: a quotation earlier in the paragraph no longer makes a lower-case phrase a resumed
+    line once the narration has run on to a new sentence; after 'said Mr. Bennet;' it still does."""
+    text = (
+        '"I want you to come here;" and seating himself in an arm-chair, he intimated by a gesture that'
+        " I was to approach. He ought now to have been at school; but his mama had taken him home for a"
+        ' month or two, "on account of his delicate health."\n'
+        "\u201cNo more have I,\u201d said Mr. Bennet; \u201cand I am glad to find that you do not.\u201d"
+    )
+    assert _speech(text) == [
+        '"I want you to come here;"',
+        "\u201cNo more have I,\u201d",
+        "\u201cand I am glad to find that you do not.\u201d",
+    ]

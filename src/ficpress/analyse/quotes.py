@@ -554,6 +554,24 @@ _INSCRIBED = re.compile(
     r"(?:engraved|written|printed|inscribed|painted|carved|stamped|lettered|scrawled)\b"
 )
 _SUBJ = {"he", "she", "i", "they", "we", "you", "it"}
+_SENTENCE_END = re.compile(r"(\w+)[.!?]\s+[A-Z]")
+_ABBREV = {
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "St",
+    "Jr",
+    "Sr",
+    "Col",
+    "Capt",
+    "Gen",
+    "Rev",
+    "Prof",
+    "Mme",
+    "Mlle",
+    "Messrs",
+}
 # a reference in brackets with a year right after the quotation: where and when a title appeared
 _CITATION = re.compile(r"\s*\([^()\n]{0,60}\b1[5-9]\d\d\)")
 _DET = ("the", "a", "an", "his", "her", "my", "their")
@@ -779,7 +797,14 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]], beats_run_
     # '"Yes," he said, taking a bite, "go."': a closing mark (after punctuation: not an apostrophe)
     # earlier on, and a speech verb between it and this quotation
     closings = [m.end() for m in _CLOSED.finditer(before)]
-    quoted_before = bool(closings) or bool(re.search(r"[\"\u201d]", before))
+    # only a quotation in the same sentence: after a full stop and a new sentence the narration has
+    # taken over ('"I want you to come here;" and ... He ought now to have been at school; but his
+    # mama had taken him home, "on account of his delicate health."')
+    last_mark = max([i for i in closings] + [m.end() for m in re.finditer(r"[\"\u201d]", before)], default=-1)
+    quoted_before = last_mark >= 0 and not any(
+        m.group(1) not in _ABBREV and not (len(m.group(1)) == 1 and m.group(1).isupper())
+        for m in _SENTENCE_END.finditer(before, last_mark)
+    )
     resumed = bool(closings) and any(
         w.lower() in SPEECH_VERBS for w in _WORD.findall(before[closings[-1] :])[:12]
     )
