@@ -237,6 +237,7 @@ class ContextModel:
         self._pairs: dict[str, float] | None = None
         self.first = _level(tables["levels"].get("f", {}))
         self.first0 = _level(tables["levels"].get("f0", {}))
+        self.rerank: dict[str, float] = tables.get("rerank", {})
 
     def distribution(self, left: str, right: str, state: str = "") -> dict[str, float]:
         """P(target | context, open quotes).
@@ -511,5 +512,6 @@ def pack_tables(tables: dict[str, Any]) -> bytes:
         "offsets": offsets.tobytes(),
         "pairs": encode_counts(tables.get("pairs", {})),
         "calibration": tables.get("calibration", {}),
+        "rerank": tables.get("rerank", {}),
     }
     return pickle.dumps(packed, protocol=4)

@@ -19,7 +19,7 @@ from operator import itemgetter
 from typing import Any
 
 from ficpress.model import LineIndex, Repair, Restoration
-from ficpress.restore import channel, paragraph
+from ficpress.restore import channel, paragraph, rerank
 from ficpress.restore.context import (
     LETTERS,
     MASK,
@@ -474,6 +474,9 @@ def restore_text(
             return False
 
         paragraph.settle(text, sites, emit2, redo=redo)
+    if any(s.channel in rerank.CHANNELS for s in sites):
+        weights = rerank.OVERRIDE if rerank.OVERRIDE is not None else load("fffd").rerank
+        rerank.apply(view, sites, weights, rerank.LOG)
     return _assemble(text, sites, review_threshold)
 
 

@@ -168,10 +168,16 @@ def main(argv: list[str] | None = None) -> int:
     (DATA / "lexicon.pkl").write_bytes(lexicon)
     print(f"lexicon: {len(lexicon) / 1e6:.2f} MB from wordfreq's English list")
     texts = [clean_text(p) for p in paths]
-    calibration = cross_fit(texts, args.prune, args.calibration_chars)
+    examples = rerank_examples(texts, args.prune)
+    reranks = [fit_rerank(examples, skip=g) for g in range(RERANK_FOLDS)]
+    final = fit_rerank(examples)
+    print(f"re-ranker: {len(final)} weights from {sum(len(b) for b in examples)} doubted sites")
+    calibration = cross_fit(texts, args.prune, args.calibration_chars, reranks)
     for name, pattern in (("fffd", _NON_ASCII), ("question", _NON_ASCII_OR_Q)):
         tables = count(texts, pattern, args.prune, name == "question")
         tables["calibration"] = calibration[name]
+        if name == "fffd":
+            tables["rerank"] = final
         size = write(tables, DATA / f"{name}.pkl")
         print(f"{name}: {size / 1e6:.2f} MB from {len(paths)} books ({SPLIT_NAME})")
         for group, pts in calibration[name].items():
@@ -186,14 +192,93 @@ CAL_Z = 2.0  # standard errors below the measured accuracy: a confidence promise
 _EDGES = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.9995, 1.01)
 
 
-def cross_fit(texts: list[str], prune: int, chars: int) -> dict[str, list[list[float]]]:
+RERANK_FOLDS = 3  # groups of fitting books: each group's calibration sees weights fitted without it
+
+
+def rerank_examples(
+    texts: list[str], prune: int
+) -> list[list[tuple[list[str], list[tuple[str, float]], int]]]:
+    """Per fitting book, the doubted sites of its model-1 damage, restored with tables fitted on the
+    other books: (features, top candidates, index of the true character among them).
+
+    Why leave one book out: on a book the tables were counted from, their shares are overconfident,
+    and the re-ranker would learn to trust them more than a new story deserves.
+    """
+    from bisect import bisect_right
+
+    from ficpress.model import Source
+    from ficpress.restore import rerank, restore
+    from ficpress.restore.channel import CORRUPTIONS
+    from ficpress.restore.context import ContextModel, use
+
+    out = []
+    for k in range(len(texts)):
+        fit_on = texts[:k] + texts[k + 1 :]
+        for name, pattern in TABLES.items():
+            use(name, ContextModel(count(fit_on, pattern, prune, name == "question")))
+        clean = texts[k]
+        damaged = CORRUPTIONS["fffd-cp1252"](clean)
+        log: list = []
+        rerank.LOG, rerank.OVERRIDE = log, {}
+        try:
+            restore(Source(path="fold", text=damaged))
+        finally:
+            rerank.LOG = rerank.OVERRIDE = None
+            for name in TABLES:
+                use(name, None)
+        d_lines = damaged.split("\n")
+        c_lines = clean.split("\n")
+        starts = [0]
+        for line in d_lines[:-1]:
+            starts.append(starts[-1] + len(line) + 1)
+        rows = []
+        for site, feats, cands in log:
+            n = bisect_right(starts, site.start) - 1
+            if len(d_lines[n]) != len(c_lines[n]):
+                continue  # a pair collapsed or a triple decoded: no column to align by
+            truth = c_lines[n][site.start - starts[n]]
+            at = [j for j, (c, _) in enumerate(cands) if c == truth]
+            if at:
+                rows.append((feats, cands, at[0]))
+        out.append(rows)
+    return out
+
+
+def fit_rerank(
+    per_book: list[list[tuple[list[str], list[tuple[str, float]], int]]], skip: int = -1
+) -> dict[str, float]:
+    """Re-ranker weights from every book's examples except those of fold `skip`.
+
+    Each book weighs the same in all (a book of stories full of dialect doubts ten times as
+    many sites as a novel, and would otherwise teach its own habits as everyone's).
+    """
+    from ficpress.restore.rerank import fit
+
+    rows = []
+    weights = []
+    for k, book in enumerate(per_book):
+        if k % RERANK_FOLDS == skip or not book:
+            continue
+        rows.extend(book)
+        weights.extend([RERANK_BOOK_WEIGHT / len(book)] * len(book))
+    return fit(rows, sample_weights=weights)
+
+
+RERANK_BOOK_WEIGHT = 1000.0  # total example weight of one book
+
+
+def cross_fit(
+    texts: list[str], prune: int, chars: int, reranks: list[dict[str, float]] | None = None
+) -> dict[str, list[list[float]]]:
     """Leave-one-book-out over the fitting books: how often a raw posterior is right.
 
     Why: a posterior from tables fitted on a text is overconfident on that text; the
-    map is learned on books each fold's tables never saw, and made monotone.
+    map is learned on books each fold's tables never saw, and made monotone. With
+    `reranks`, book k is restored with the re-ranker `reranks[k % RERANK_FOLDS]`, fitted
+    without k's group of books.
     """
     from ficpress.model import Source
-    from ficpress.restore import restore
+    from ficpress.restore import rerank, restore
     from ficpress.restore.channel import CORRUPTIONS
     from ficpress.restore.context import ContextModel, use
     from ficpress.restore.core import PAIR_GROUP, PAIR_REASON
@@ -204,6 +289,7 @@ def cross_fit(texts: list[str], prune: int, chars: int) -> dict[str, list[list[f
         fit_on, judge = texts[:k] + texts[k + 1 :], [texts[k]]
         for name, pattern in TABLES.items():
             use(name, ContextModel(count(fit_on, pattern, prune, name == "question")))
+        rerank.OVERRIDE = reranks[k % RERANK_FOLDS] if reranks else None
         try:
             for clean in judge:
                 part = middle(clean, chars)
@@ -216,6 +302,7 @@ def cross_fit(texts: list[str], prune: int, chars: int) -> dict[str, list[list[f
                             group = PAIR_GROUP if rep.reason == PAIR_REASON else ""
                             outcomes[name].append((p, right, group, k))
         finally:
+            rerank.OVERRIDE = None
             for name in TABLES:
                 use(name, None)
     out: dict[str, dict[str, list[list[float]]]] = {}

@@ -1,0 +1,213 @@
+"""A small discriminative re-ranker over the few candidates a settled paragraph still doubts.
+
+Why: the context tables and the paragraph grammar each see part of the evidence, and
+their shares are combined by fixed rules (Witten-Bell weights, grammar weights). Where
+the settled posterior is unsure, a log-linear model re-weighs the top candidates with
+evidence the tables read only in part: the classes of the neighbours together with the
+quote state (a word ending in s before a lower-case word with no quote open is a plural
+possessive; with one open, often the quote's end), what the neighbouring damaged
+characters on the line were decided as (`…”` against `”—`), and the document's own
+habits (how often its sure choices were ellipses, how it opens its dialogue).
+
+The weights are fitted by `ficpress.restore.fit` on the fitting books only, on
+posteriors from tables that never saw the book at hand (leave one book out), and ship
+as a small dict inside the table file. Score of candidate c:
+    log p(c) + sum of the weights of c's group crossed with the site's features;
+a softmax over the top candidates gives the new posterior.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ficpress.restore.context import LETTERS, MASK
+
+TOP = 4  # candidates re-ranked per site
+DOUBT = 0.9995  # sites whose settled top share is below this are re-ranked
+CHANNELS = frozenset(("one", "bytes"))
+
+_GROUPS = {"\u2019": "A", "\u201d": "D", "\u2026": "E", "\u2014": "M", "\u2018": "a", "\u201c": "d"}
+
+OVERRIDE: dict[str, float] | None = None  # weights fitting evaluates instead of the shipped ones
+LOG: list | None = None  # where fitting collects the doubted sites
+
+
+def group(c: str) -> str:
+    """The candidate's group: one per typographic mark, letters and the rest together."""
+    return _GROUPS.get(c[:1], "o" if c[:1].isalpha() else "x") + ("2" if len(c) > 1 else "")
+
+
+_STOP = frozenset(".!?")
+_PAUSE = frozenset(",;:")
+
+
+def _left_class(view: str, i: int) -> str:
+    c = view[i - 1 : i]
+    if not c or c == "\n":
+        return "n"
+    if c in LETTERS:
+        return "s" if c in "sS" else "a"
+    if c == MASK:
+        return "m"
+    if c in _STOP:
+        return "."
+    if c in _PAUSE:
+        return ","
+    if c == " ":
+        return " "
+    return "o"
+
+
+def _right_class(view: str, j: int) -> str:
+    c = view[j : j + 1]
+    if not c or c == "\n":
+        return "n"
+    if c in LETTERS:
+        return "a"
+    if c == MASK:
+        return "m"
+    if c in _STOP:
+        return "."
+    if c in _PAUSE:
+        return ","
+    if c == " ":
+        d = view[j + 1 : j + 2]
+        if d.islower():
+            return "l"
+        if d.isupper():
+            return "u"
+        return "_"
+    return "o"
+
+
+def site_features(view: str, sites: list[Any], k: int, line_start: int, line_end: int) -> list[str]:
+    """What the re-ranker reads around site k (its neighbours' choices among them)."""
+    s = sites[k]
+    i = s.view_at
+    lc = _left_class(view, i)
+    rc = _right_class(view, i + s.slots)
+    st = "0dsb"[s.state]
+    prev = group(sites[k - 1].choice) if k > 0 and sites[k - 1].view_at >= line_start else "-"
+    nxt = group(sites[k + 1].choice) if k + 1 < len(sites) and sites[k + 1].view_at < line_end else "-"
+    return [
+        "L" + lc,
+        "R" + rc,
+        "S" + st,
+        "LR" + lc + rc,
+        "SLR" + st + lc + rc,
+        "P" + prev,
+        "N" + nxt,
+        "PR" + prev + rc,
+        "LN" + lc + nxt,
+    ]
+
+
+def score(
+    weights: dict[str, float], feats: list[str], cands: list[tuple[str, float]]
+) -> list[tuple[str, float]]:
+    """The re-ranked posterior of the top candidates (the rest keep theirs)."""
+    top = cands[:TOP]
+    a = weights.get("logp", 1.0)
+    scores = []
+    for c, p in top:
+        g = group(c)
+        v = a * math.log(max(p, 1e-9)) + weights.get(g, 0.0)
+        for f in feats:
+            v += weights.get(g + ":" + f, 0.0)
+        scores.append(v)
+    m = max(scores)
+    ex = [math.exp(v - m) for v in scores]
+    mass = sum(p for _, p in top)
+    z = sum(ex)
+    out = [(c, mass * e / z) for (c, _), e in zip(top, ex, strict=True)] + cands[TOP:]
+    out.sort(key=lambda x: -x[1])
+    return out
+
+
+def apply(view: str, sites: list[Any], weights: dict[str, float] | None, log: list | None = None) -> None:
+    """Re-rank every doubted site of the re-ranked channels; sets candidates, choice, confidence.
+
+    With `log`, each doubted site's (site, features, candidates before) is appended (fitting).
+    """
+    if not weights and log is None:
+        return
+    jobs = []
+    for k, s in enumerate(sites):
+        if s.channel not in CHANNELS or len(s.candidates) < 2 or s.candidates[0][1] >= DOUBT:
+            continue
+        i = s.view_at
+        if view[i - 1 : i].isalpha() and view[i + s.slots : i + s.slots + 1].isalpha():
+            continue  # inside a word the words decide (the lexicon), not the frame around them
+        ls = view.rfind("\n", 0, s.view_at) + 1
+        le = view.find("\n", s.view_at)
+        le = len(view) if le < 0 else le
+        feats = site_features(view, sites, k, ls, le)
+        jobs.append((s, feats))
+    # features are read from the settled choices first, then all doubted sites change at once
+    for s, feats in jobs:
+        if log is not None:
+            log.append((s, feats, list(s.candidates[:TOP])))
+        if weights:
+            s.candidates = score(weights, feats, s.candidates)
+            s.choice, s.confidence = s.candidates[0]
+
+
+# --------------------------------------------------------------------------- fitting
+
+
+def fit(
+    examples: list[tuple[list[str], list[tuple[str, float]], int]],
+    l2: float = 1000.0,
+    iters: int = 150,
+    sample_weights: list[float] | None = None,
+) -> dict[str, float]:
+    """Maximum conditional likelihood (softmax over each site's top candidates), L2-penalised.
+
+    `examples`: (features, top candidates with settled shares, index of the true one).
+    Plain batch gradient ascent with Adam steps: a few thousand sites, a few hundred weights.
+    """
+    rows = []
+    index: dict[str, int] = {"logp": 0}
+    for feats, cands, truth in examples:
+        row = []
+        for c, p in cands:
+            g = group(c)
+            ids = [index.setdefault(g, len(index))]
+            ids += [index.setdefault(g + ":" + f, len(index)) for f in feats]
+            row.append((math.log(max(p, 1e-9)), ids))
+        rows.append((row, truth))
+    sw = sample_weights or [1.0] * len(rows)
+    n = len(index)
+    w = [0.0] * n
+    w[0] = 1.0
+    m1 = [0.0] * n
+    m2 = [0.0] * n
+    lr, b1, b2 = 0.05, 0.9, 0.999
+    scale = 1.0 / max(1e-9, sum(sw))
+    for t in range(1, iters + 1):
+        grad = [0.0] * n
+        for (row, truth), ws in zip(rows, sw, strict=True):
+            sc = []
+            for lp, ids in row:
+                v = w[0] * lp
+                for f in ids:
+                    v += w[f]
+                sc.append(v)
+            mx = max(sc)
+            ex = [math.exp(v - mx) for v in sc]
+            z = sum(ex)
+            for j, (lp, ids) in enumerate(row):
+                d = ws * ((1.0 if j == truth else 0.0) - ex[j] / z)
+                if d == 0.0:
+                    continue
+                grad[0] += d * lp
+                for f in ids:
+                    grad[f] += d
+        for f in range(1, n):  # the settled share keeps its weight: calibration maps its scale
+            g = grad[f] * scale - l2 / len(rows) * (w[f] - (1.0 if f == 0 else 0.0))
+            m1[f] = b1 * m1[f] + (1 - b1) * g
+            m2[f] = b2 * m2[f] + (1 - b2) * g * g
+            w[f] += lr * (m1[f] / (1 - b1**t)) / (math.sqrt(m2[f] / (1 - b2**t)) + 1e-8)
+    names = {i: k for k, i in index.items()}
+    return {names[i]: round(v, 4) for i, v in enumerate(w) if abs(v) >= 1e-3 or i == 0}
