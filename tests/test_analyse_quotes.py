@@ -467,3 +467,19 @@ def test_a_lower_case_phrase_after_a_new_sentence_is_not_a_resumed_line() -> Non
         "\u201cNo more have I,\u201d",
         "\u201cand I am glad to find that you do not.\u201d",
     ]
+
+
+def test_a_closing_mark_and_a_tag_with_no_opening_mark_end_a_line() -> None:
+    """Alice as restored (its opening mark came back as a dash) and Dorian Gray with a paragraph
+    break inside a line: a closing double mark followed by a tag ends a line all the same."""
+    text = (
+        "This time she found a little bottle on it, [\u2014which certainly was not here before,\u201d said"
+        " Alice,) and round the neck of the bottle was a paper label.\n"
+        'we shall all suffer for what the gods have given us, suffer terribly." "Dorian Gray?\n'
+        'Is that his name?" asked Lord Henry, walking across the studio.\n'
+        "He looked at the boys\u201d room and said nothing."
+    )
+    assert _speech(text) == [
+        "which certainly was not here before,\u201d",
+        '"Dorian Gray?\nIs that his name?"',
+    ]

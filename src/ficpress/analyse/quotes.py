@@ -258,7 +258,9 @@ def detect(text: str, paragraphs: list[tuple[int, int]], style: str | None = Non
                 if kind in ("o", "a"):
                     open_q = Quote(pos, pos, pi, pi, pos + 1, pos + 1)
                     state_open = True
-                # a closing mark with nothing open: apostrophe or damage, ignore
+                elif p[i] in CLOSE_D + '"' and _tag_follows(_WORD.findall(p[i + 1 : i + 60])[:4]):
+                    _orphan_line(text, ps, i, pi, raw)
+                # any other closing mark with nothing open: an apostrophe or damage, ignored
             else:
                 assert open_q is not None
                 if kind == "o" and pos > open_q.start and open_q.paragraph == pi and i > 0:
@@ -385,6 +387,40 @@ def _says_right_before(words: list[str], comma: bool) -> bool:
                 return bool(_UTTERANCE.fullmatch(w))
             return comma or all(t in _AFTER_VERB for t in tail)
     return False
+
+
+# where a line whose opening mark was lost may begin: after a bracket, a dash, a colon or a sentence
+_LINE_START = re.compile(r"(?:[(\[:]|\u2014|--|[.!?](?=\s))\s*")
+
+
+def _orphan_line(text: str, ps: int, i: int, pi: int, raw: list[Quote]) -> None:
+    """A closing double mark with nothing open, followed by a speech tag ('[\u2014which certainly was
+    not here before,\u201d said Alice,)'): a line whose opening mark the damage or a repair took.
+
+    Why: the tag says a line ends here. If the paragraph before ended inside a line, a paragraph break
+    fell inside that line and it goes on to here; otherwise the line starts after the nearest bracket,
+    dash, colon or sentence end before the mark, or at the paragraph's start.
+    """
+    pos = ps + i
+    prev = raw[-1] if raw else None
+    if (
+        prev is not None
+        and prev.last_paragraph == pi - 1
+        and not prev.closed
+        and not any(c in text[ps:pos] for c in OPEN_D + CLOSE_D + '"')
+    ):
+        _finish(prev, text, pos, pi, closed=True)
+        return
+    start = ps
+    floor = max(ps, prev.end if prev is not None else ps)
+    for m in _LINE_START.finditer(text, floor, pos):
+        start = m.end()
+    start = max(start, floor)
+    while start < pos and text[start].isspace():
+        start += 1
+    if pos - start < 2 or pos - start > 400 or not any(c.isalpha() for c in text[start:pos]):
+        return
+    raw.append(Quote(start, pos + 1, pi, pi, start, pos, closed=True))
 
 
 def _epigraph(text: str, q: Quote, paragraphs: list[tuple[int, int]]) -> bool:
