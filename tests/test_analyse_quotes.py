@@ -483,3 +483,15 @@ def test_a_closing_mark_and_a_tag_with_no_opening_mark_end_a_line() -> None:
         "which certainly was not here before,\u201d",
         '"Dorian Gray?\nIs that his name?"',
     ]
+
+
+def test_a_line_tagged_mused_is_said_aloud() -> None:
+    """'mused' tags lines spoken in a conversation far more often than silent thoughts (To Have and
+    to Hold; The Mysterious Affair at Styles), unlike 'thought'."""
+    text = (
+        "He raised his quiet face to the evening star.\n"
+        "\u201cBrave and wise and gentle,\u201d he mused.\n"
+        "\u201cA coco-nut,\u201d mused Poirot. \u201cIt can neither be explained nor ignored.\u201d\n"
+        "\u201cThe darling!\u201d thought Newland Archer."
+    )
+    assert [k for _s, k in _kinds(text)] == ["speech", "speech", "speech", "thought"]

@@ -65,7 +65,7 @@ _MENTION_CUES = {
 _TO_SELF = re.compile(
     r"[^\"\u201c\u201d.!?]{0,30}\b(?:said|says|whispered)\s+(?:to\s+)?(?:him|her|them)sel(?:f|ves)\b"
 )
-_THINK = {"thought", "thinks", "think", "thinking", "mused", "pondered"}
+_THINK = {"thought", "thinks", "think", "thinking", "pondered"}
 _FIRST_SECOND = re.compile(r"\b(?:I|me|my|mine|we|us|our|you|your|yours)\b", re.I)
 _THIRD = re.compile(r"\b(?:he|she|they|him|her|his|their|them)\b", re.I)
 
