@@ -495,3 +495,18 @@ def test_a_line_tagged_mused_is_said_aloud() -> None:
         "\u201cThe darling!\u201d thought Newland Archer."
     )
     assert [k for _s, k in _kinds(text)] == ["speech", "speech", "speech", "thought"]
+
+
+def test_a_part_number_between_dashes_is_a_heading_not_a_line() -> None:
+    """Ulysses opens with its part number between dashes; a stammered 'I' between dashes is a line."""
+    text = (
+        "\u2014 I \u2014 [1] Stately, plump Buck Mulligan came from the stairhead, bearing a bowl of lather.\n"
+        "\u2014 I \u2014 I don\u2019t know, Stephen said. Where is the key?\n"
+        "\u2014 Introibo ad altare Dei, he intoned.\n"
+        "\u2014 II \u2014\n"
+        "\u2014 You, Cochrane, what city sent for him?\n"
+    )
+    speech = _speech(text)
+    assert not any("Stately" in s or s.startswith("\u2014 II") for s in speech)
+    assert any(s.startswith("\u2014 I \u2014 I don\u2019t know,") for s in speech)
+    assert "\u2014 You, Cochrane, what city sent for him?" in speech

@@ -484,6 +484,8 @@ _NARRATION = re.compile(
     r"[^.!?]*[.!?]"
 )
 _QUOTE_OPENERS = OPEN_D + OPEN_S + "\"'"
+# on its own line or before a note's mark; not a stammer ('\u2014 I \u2014 I don't know, he said.')
+_DASHED_NUMBER = re.compile(r"[IVXLC]+\.?\s*(?:\u2014|\u2015|--)\s*(?:$|\[)")
 _COLON_LINE = re.compile(r"(?<=\w):\s(?=[A-Z\u00c0-\u00de])")
 
 
@@ -513,6 +515,8 @@ def _dash_quotes(text: str, ps: int, pe: int, pi: int) -> list[Quote]:
         if any(w in SPEECH_VERBS and _SAYS.match(w) and w not in _NAMING for w in low):
             markers.append(c)
     markers.sort(key=lambda m: m.start())
+    # '\u2014 I \u2014 [1] Stately, plump Buck Mulligan ...': a part's number between dashes is a heading
+    markers = [m for m in markers if not _DASHED_NUMBER.match(p, m.end())]
     out = []
     for mi, m in enumerate(markers):
         limit = len(p)
