@@ -298,3 +298,16 @@ def test_litbank_speaker_labels_find_their_entity() -> None:
     quotes = [(90, 200)]
     assert ev._label_entity("I-2", ents, ent_text, quotes) == 5
     assert ev._label_entity("I-2", ents, ent_text) == 6  # without the quotations, the most "I"s
+
+
+def test_gender_from_an_honorific_in_a_line_and_a_tag_resolves_he(corpus_dir: Path) -> None:
+    """Dubliners (LitBank): old Cotter is only ever 'Mr Cotter' inside the lines and 'said old Cotter'
+    in the narration, never followed by a pronoun as a subject; the honorific says he is a man, so
+    '"I wouldn't like children of mine," he said' after 'Old Cotter looked at me ... He returned to
+    his pipe' is his, not the uncle's."""
+    doc = next(d for d in ev.load_litbank(corpus_dir / "litbank") if d.name.startswith("2814_dubliners"))
+    result = people(doc.text, paragraphs=doc.paragraphs, ranker_weights={})
+    cotter = next(c for c in result["characters"] if "Cotter" in c["name"])
+    assert cotter["gender"] == "male"
+    line = next(q for q in result["quotes"] if "children of mine" in doc.text[q["start"] : q["end"]])
+    assert line["speaker"] == cotter["id"] and line["method"] == "pronoun-tag"

@@ -814,6 +814,12 @@ def _acts(text: str, end: int) -> bool:
     )
 
 
+def _tagged(text: str, start: int) -> bool:
+    """The name follows a speech verb: '"...," said Philip, at last. He disengaged himself'."""
+    prev = re.findall(r"[a-z]+", text[max(0, start - 16) : start])
+    return bool(prev) and prev[-1] in SPEECH_VERBS
+
+
 def person_scores(chars: list[Character], text: str) -> None:
     """Evidence that a cluster is a person rather than a place or thing."""
     for c in chars:
@@ -860,7 +866,8 @@ def person_scores(chars: list[Character], text: str) -> None:
 
 
 def assign_gender(chars: list[Character], text: str, idx: TextIndex) -> None:
-    """Gender from honorifics, then from the pronouns that follow a name as the subject.
+    """Gender from honorifics (in the narration or in a line: "How do you mean, Mr Cotter?"), then
+    from the pronouns that follow a name as the subject or in its tag ('said Philip. He ...').
 
     Why only subject mentions: "Spike moved his arm" and "Spike sat down. He ..." tell Spike's
     gender; "Spike held her" does not. The pronoun counted is the first he/she of the next
@@ -872,9 +879,15 @@ def assign_gender(chars: list[Character], text: str, idx: TextIndex) -> None:
             continue
         male = female = 0.0
         for m in c.mentions:
+            if m.honorific and HONORIFICS.get(m.honorific):
+                # "How do you mean, Mr Cotter?": an honorific anywhere, in a line too, tells
+                if HONORIFICS[m.honorific] == "male":
+                    male += 1
+                else:
+                    female += 1
             if m.in_quote:
                 continue
-            if not m.initial and not _acts(text, m.end):
+            if not m.initial and not _acts(text, m.end) and not _tagged(text, m.start):
                 continue
             seg = text[m.end : m.end + 200].split("\n", 1)[0]
             cut = re.search(r"[.!?][\"\u201d\u2019]?\s", seg)
