@@ -22,6 +22,7 @@ import math
 from typing import Any
 
 from ficpress.restore.context import LETTERS, MASK
+from ficpress.restore.lexicon import zipf
 
 TOP = 4  # candidates re-ranked per site
 DOUBT = 0.9995  # sites whose settled top share is below this are re-ranked
@@ -37,6 +38,34 @@ def group(c: str) -> str:
     """The candidate's group: one per typographic mark, letters and the rest together."""
     return _GROUPS.get(c[:1], "o" if c[:1].isalpha() else "x") + ("2" if len(c) > 1 else "")
 
+
+# Words that open a speech tag or the narration after a line of dialogue (`” he said`).
+TAG_WORDS = frozenset(
+    [
+        "said",
+        "says",
+        "asked",
+        "cried",
+        "replied",
+        "answered",
+        "added",
+        "continued",
+        "went",
+        "murmured",
+        "whispered",
+        "exclaimed",
+        "called",
+        "shouted",
+        "he",
+        "she",
+        "i",
+        "they",
+        "we",
+        "you",
+        "it",
+    ]
+)
+FUNCTION_ZIPF = 6.0  # a word at least this frequent is a function word (been, and, her, or)
 
 _STOP = frozenset(".!?")
 _PAUSE = frozenset(",;:")
@@ -90,7 +119,20 @@ def site_features(view: str, sites: list[Any], k: int, line_start: int, line_end
     st = "0dsb"[s.state]
     prev = group(sites[k - 1].choice) if k > 0 and sites[k - 1].view_at >= line_start else "-"
     nxt = group(sites[k + 1].choice) if k + 1 < len(sites) and sites[k + 1].view_at < line_end else "-"
+    lw = view[max(0, i - 20) : i]
+    lw = lw[len(lw.rstrip(LETTERS)) :]
+    wc = "-" if not lw else "c" if lw[0].isupper() else "f" if zipf(lw.lower()) >= FUNCTION_ZIPF else "w"
+    after = view[i + s.slots : i + s.slots + 16]
+    nw = after[1:] if after[:1] == " " else ""
+    nw = nw[: len(nw) - len(nw.lstrip(LETTERS))].lower()
+    v = "s" if nw in TAG_WORDS else "-"
+    f = "q" if view[line_start : line_start + 1] == MASK else "-"
     return [
+        "W" + wc,
+        "V" + v,
+        "SV" + st + v,
+        "F" + f,
+        "SF" + st + f,
         "L" + lc,
         "R" + rc,
         "S" + st,
