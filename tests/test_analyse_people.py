@@ -311,3 +311,28 @@ def test_gender_from_an_honorific_in_a_line_and_a_tag_resolves_he(corpus_dir: Pa
     assert cotter["gender"] == "male"
     line = next(q for q in result["quotes"] if "children of mine" in doc.text[q["start"] : q["end"]])
     assert line["speaker"] == cotter["id"] and line["method"] == "pronoun-tag"
+
+
+def test_mrs_and_miss_forms_stay_apart_from_another_of_the_family(corpus_dir: Path) -> None:
+    """LitBank: Mrs. Lennox is Mary's mother (the story calls the girl 'Mary'), Mrs. Sedley is not
+    Miss Sedley, Dr Marjoribanks is not Miss Marjoribanks: a married woman's form, an unmarried
+    one's and another title of the same surname are different people of one family."""
+    pairs = {
+        "113_the_secret_garden": ("Mrs. Lennox", "Mary Lennox"),
+        "599_vanity_fair": ("Mrs. Sedley", "Miss Sedley"),
+        "41286_miss_marjoribanks": ("Dr Marjoribanks", "Miss Marjoribanks"),
+    }
+    seen = 0
+    for doc in ev.load_litbank(corpus_dir / "litbank"):
+        key = next((k for k in pairs if doc.name.startswith(k)), None)
+        if key is None:
+            continue
+        result = people(doc.text, paragraphs=doc.paragraphs, ranker_weights={})
+        owner: dict[str, set[str]] = {}
+        for m in result["mentions"]:
+            owner.setdefault(doc.text[m["start"] : m["end"]], set()).add(m["character"])
+        a, b = pairs[key]
+        print(f"{doc.name}: {a} -> {owner.get(a)}, {b} -> {owner.get(b)}")
+        assert owner.get(a) and owner.get(b) and not owner[a] & owner[b]
+        seen += 1
+    assert seen == len(pairs)

@@ -662,6 +662,16 @@ def is_diminutive(alias: str, name: str) -> bool:
     return False
 
 
+# one-part forms that name a married woman or an unmarried one: two different people of one family
+_WIFE = {"mrs": "mrs", "mme": "mrs", "madame": "mrs", "miss": "miss", "mlle": "miss", "mister": "mr"}
+
+
+def _first_name_used(c: Character, surname: str) -> bool:
+    """The cluster's person goes by a first name of their own, alone, at least twice ('Mary')."""
+    firsts = Counter(m.parts[0] for m in c.mentions if len(m.parts) == 1 and not m.honorific)
+    return any(n >= 2 and p != surname for p, n in firsts.items())
+
+
 def _first_names_say_other(parts: set[str], surname: str, gender: str) -> bool:
     """A cluster's other name parts are first names of the other gender only."""
     said = {name_gender(p) for p in parts if p != surname} - {None}
@@ -672,7 +682,9 @@ def cluster(mentions: list[Mention], text: str) -> list[Character]:
     """Group mentions into characters: full names first, then parts, honorifics and diminutives."""
     by_key: dict[tuple, list[Mention]] = defaultdict(list)
     for m in mentions:
-        by_key[(m.parts, HONORIFICS.get(m.honorific) if m.honorific else None, m.kind == "title")].append(m)
+        hclass = _WIFE.get(m.honorific, m.honorific) if len(m.parts) == 1 else ""
+        key = (m.parts, HONORIFICS.get(m.honorific) if m.honorific else None, m.kind == "title", hclass)
+        by_key[key].append(m)
 
     chars: list[Character] = []
     key_char: dict[tuple, int] = {}
@@ -685,8 +697,9 @@ def cluster(mentions: list[Mention], text: str) -> list[Character]:
             hon_genders[m.parts[0]].add(HONORIFICS[m.honorific])  # type: ignore[arg-type]
     part_index: dict[str, list[int]] = defaultdict(list)
     cluster_parts: dict[int, set[str]] = {}
+    hclass_of: dict[int, set[str]] = defaultdict(set)  # cluster -> the "Mrs."/"Miss" forms it holds
     for key in order:
-        parts, hgender, is_title = key
+        parts, hgender, is_title, hclass = key
         ms = by_key[key]
         target = -1
         family = len(parts) == 1 and bool(hgender) and len(hon_genders.get(parts[0], ())) >= 2
@@ -707,6 +720,15 @@ def cluster(mentions: list[Mention], text: str) -> list[Character]:
                         any(_compatible(p, q) for q in cluster_parts[ci]) for p in parts
                     ):
                         continue  # Marilla Cuthbert is not Matthew Cuthbert; Li’l Bit is Little Bit
+                    if (
+                        hclass
+                        and hclass_of[ci]
+                        and hclass not in hclass_of[ci]
+                        and ({hclass} | hclass_of[ci]) & {"mrs", "miss"}
+                    ):
+                        continue  # Mrs. Sedley is not Miss Sedley, nor Dr Marjoribanks his daughter
+                    if hclass == "mrs" and "mrs" not in hclass_of[ci] and _first_name_used(c, parts[0]):
+                        continue  # Mrs. Lennox is not Mary Lennox, whom the story calls Mary
                     cands[ci] += len(c.mentions)
             if cands:
                 target = cands.most_common(1)[0][0]
@@ -723,6 +745,8 @@ def cluster(mentions: list[Mention], text: str) -> list[Character]:
         c = chars[target]
         c.mentions.extend(ms)
         key_char[key] = target
+        if hclass:
+            hclass_of[target].add(hclass)
         label = ms[0].text if is_title else " ".join(parts)
         if label != c.name:
             c.add_alias(
