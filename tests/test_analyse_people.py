@@ -316,11 +316,13 @@ def test_gender_from_an_honorific_in_a_line_and_a_tag_resolves_he(corpus_dir: Pa
 def test_mrs_and_miss_forms_stay_apart_from_another_of_the_family(corpus_dir: Path) -> None:
     """LitBank: Mrs. Lennox is Mary's mother (the story calls the girl 'Mary'), Mrs. Sedley is not
     Miss Sedley, Dr Marjoribanks is not Miss Marjoribanks: a married woman's form, an unmarried
-    one's and another title of the same surname are different people of one family."""
+    one's and another title of the same surname are different people of one family; and Amory, her
+    son, named again and again, is not his mother Beatrice Amory Blaine's middle name."""
     pairs = {
         "113_the_secret_garden": ("Mrs. Lennox", "Mary Lennox"),
         "599_vanity_fair": ("Mrs. Sedley", "Miss Sedley"),
         "41286_miss_marjoribanks": ("Dr Marjoribanks", "Miss Marjoribanks"),
+        "805_this_side_of_paradise": ("Amory", "Beatrice Amory Blaine"),
     }
     seen = 0
     for doc in ev.load_litbank(corpus_dir / "litbank"):

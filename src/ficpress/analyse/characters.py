@@ -697,6 +697,7 @@ def cluster(mentions: list[Mention], text: str) -> list[Character]:
             hon_genders[m.parts[0]].add(HONORIFICS[m.honorific])  # type: ignore[arg-type]
     part_index: dict[str, list[int]] = defaultdict(list)
     cluster_parts: dict[int, set[str]] = {}
+    cluster_ends: dict[int, set[str]] = {}  # cluster -> first and last parts of its names
     hclass_of: dict[int, set[str]] = defaultdict(set)  # cluster -> the "Mrs."/"Miss" forms it holds
     for key in order:
         parts, hgender, is_title, hclass = key
@@ -720,6 +721,8 @@ def cluster(mentions: list[Mention], text: str) -> list[Character]:
                         any(_compatible(p, q) for q in cluster_parts[ci]) for p in parts
                     ):
                         continue  # Marilla Cuthbert is not Matthew Cuthbert; Li’l Bit is Little Bit
+                    if len(parts) == 1 and p not in cluster_ends[ci] and len(ms) > len(c.mentions):
+                        continue  # "Amory", said again and again, is not Beatrice Amory Blaine's middle name
                     if (
                         hclass
                         and hclass_of[ci]
@@ -754,6 +757,7 @@ def cluster(mentions: list[Mention], text: str) -> list[Character]:
             )
         if not is_title:
             cluster_parts.setdefault(target, set()).update(parts)
+            cluster_ends.setdefault(target, set()).update((parts[0], parts[-1]))
             for p in parts:
                 if target not in part_index[p]:
                     part_index[p].append(target)
