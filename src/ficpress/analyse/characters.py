@@ -698,6 +698,7 @@ def cluster(mentions: list[Mention], text: str) -> list[Character]:
     part_index: dict[str, list[int]] = defaultdict(list)
     cluster_parts: dict[int, set[str]] = {}
     cluster_ends: dict[int, set[str]] = {}  # cluster -> first and last parts of its names
+    hform_of: dict[int, set[tuple[str, str]]] = defaultdict(set)  # ("miss", "Pinkerton")
     hclass_of: dict[int, set[str]] = defaultdict(set)  # cluster -> the "Mrs."/"Miss" forms it holds
     for key in order:
         parts, hgender, is_title, hclass = key
@@ -732,6 +733,14 @@ def cluster(mentions: list[Mention], text: str) -> list[Character]:
                         continue  # Mrs. Sedley is not Miss Sedley, nor Dr Marjoribanks his daughter
                     if hclass == "mrs" and "mrs" not in hclass_of[ci] and _first_name_used(c, parts[0]):
                         continue  # Mrs. Lennox is not Mary Lennox, whom the story calls Mary
+                    if hclass and any(h == hclass and q != p for h, q in hform_of[ci]):
+                        continue  # Miss Jemima is Miss Pinkerton's sister
+                    if (
+                        len(parts) == 1
+                        and not hclass
+                        and all(_WIFE.get(m.honorific) in ("mrs", "miss") for m in c.mentions if p in m.parts)
+                    ):
+                        continue  # "Kronborg" alone is her husband, not Mrs. Kronborg
                     cands[ci] += len(c.mentions)
             if cands:
                 target = cands.most_common(1)[0][0]
@@ -750,6 +759,7 @@ def cluster(mentions: list[Mention], text: str) -> list[Character]:
         key_char[key] = target
         if hclass:
             hclass_of[target].add(hclass)
+            hform_of[target].add((hclass, parts[0]))
         label = ms[0].text if is_title else " ".join(parts)
         if label != c.name:
             c.add_alias(
