@@ -195,11 +195,13 @@ _EDGES = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99,
 RERANK_FOLDS = 3  # groups of fitting books: each group's calibration sees weights fitted without it
 
 
-def rerank_examples(
-    texts: list[str], prune: int
-) -> list[list[tuple[list[str], list[tuple[str, float]], int]]]:
-    """Per fitting book, the doubted sites of its model-1 damage, restored with tables fitted on the
-    other books: (features, top candidates, index of the true character among them).
+Example = tuple[list[str], list[tuple[str, float]], int, str]
+RERANK_DAMAGE = ("fffd-cp1252",)  # damage models whose doubted sites teach the re-ranker
+
+
+def rerank_examples(texts: list[str], prune: int) -> list[list[Example]]:
+    """Per fitting book, the doubted sites of its RERANK_DAMAGE, restored with tables fitted on the
+    other books: (features, top candidates, index of the true character among them, channel tag).
 
     Why leave one book out: on a book the tables were counted from, their shares are overconfident,
     and the re-ranker would learn to trust them more than a new story deserves.
@@ -217,50 +219,52 @@ def rerank_examples(
         for name, pattern in TABLES.items():
             use(name, ContextModel(count(fit_on, pattern, prune, name == "question")))
         clean = texts[k]
-        damaged = CORRUPTIONS["fffd-cp1252"](clean)
-        log: list = []
-        rerank.LOG, rerank.OVERRIDE = log, {}
-        try:
-            restore(Source(path="fold", text=damaged))
-        finally:
-            rerank.LOG = rerank.OVERRIDE = None
-            for name in TABLES:
-                use(name, None)
-        d_lines = damaged.split("\n")
         c_lines = clean.split("\n")
-        starts = [0]
-        for line in d_lines[:-1]:
-            starts.append(starts[-1] + len(line) + 1)
-        rows = []
-        for site, feats, cands in log:
-            n = bisect_right(starts, site.start) - 1
-            if len(d_lines[n]) != len(c_lines[n]):
-                continue  # a pair collapsed or a triple decoded: no column to align by
-            truth = c_lines[n][site.start - starts[n]]
-            at = [j for j, (c, _) in enumerate(cands) if c == truth]
-            if at:
-                rows.append((feats, cands, at[0]))
+        rows: list[Example] = []
+        for dmg in RERANK_DAMAGE:
+            damaged = CORRUPTIONS[dmg](clean)
+            log: list = []
+            rerank.LOG, rerank.OVERRIDE = log, {}
+            try:
+                restore(Source(path="fold", text=damaged))
+            finally:
+                rerank.LOG = rerank.OVERRIDE = None
+            d_lines = damaged.split("\n")
+            starts = [0]
+            for line in d_lines[:-1]:
+                starts.append(starts[-1] + len(line) + 1)
+            for site, feats, cands, tag in log:
+                n = bisect_right(starts, site.start) - 1
+                if len(d_lines[n]) != len(c_lines[n]):
+                    continue  # a pair collapsed or a triple decoded: no column to align by
+                truth = c_lines[n][site.start - starts[n]]
+                at = [j for j, (c, _) in enumerate(cands) if c == truth]
+                if at:
+                    rows.append((feats, cands, at[0], tag))
+        for name in TABLES:
+            use(name, None)
         out.append(rows)
     return out
 
 
-def fit_rerank(
-    per_book: list[list[tuple[list[str], list[tuple[str, float]], int]]], skip: int = -1
-) -> dict[str, float]:
+def fit_rerank(per_book: list[list[Example]], skip: int = -1) -> dict[str, float]:
     """Re-ranker weights from every book's examples except those of fold `skip`.
 
-    Each book weighs the same in all (a book of stories full of dialect doubts ten times as
-    many sites as a novel, and would otherwise teach its own habits as everyone's).
+    Each book weighs the same in all, per channel (a book of stories full of dialect doubts
+    ten times as many sites as a novel, and would otherwise teach its own habits as everyone's).
     """
     from ficpress.restore.rerank import fit
 
-    rows = []
-    weights = []
+    rows: list[Example] = []
+    weights: list[float] = []
     for k, book in enumerate(per_book):
-        if k % RERANK_FOLDS == skip or not book:
+        if k % RERANK_FOLDS == skip:
             continue
+        sizes: dict[str, int] = {}
+        for r in book:
+            sizes[r[3]] = sizes.get(r[3], 0) + 1
         rows.extend(book)
-        weights.extend([RERANK_BOOK_WEIGHT / len(book)] * len(book))
+        weights.extend(RERANK_BOOK_WEIGHT / sizes[r[3]] for r in book)
     return fit(rows, sample_weights=weights)
 
 
