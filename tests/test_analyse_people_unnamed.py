@@ -128,3 +128,16 @@ def test_bare_indefinite_speakers_on_litbank(corpus_dir) -> None:
         f" names, {gold_ok}/{total} agree with LitBank's gold speaker"
     )
     assert total >= 7 and named == total and gold_ok >= total - 3
+
+
+def test_the_voice_of_a_named_person_is_theirs(corpus_dir) -> None:
+    """Jane Eyre (LitBank): '"Boh! Madam Mope!" cried the voice of John Reed' is John Reed's line;
+    'the voice' is nobody of its own."""
+    from ficpress.analyse import evaluate as ev
+
+    doc = next(d for d in ev.load_litbank(corpus_dir / "litbank") if d.name.startswith("1260_jane_eyre"))
+    result = people(doc.text, paragraphs=doc.paragraphs, ranker_weights={})
+    names = {c["id"]: c["name"] for c in result["characters"]}
+    line = next(q for q in result["quotes"] if "Madam Mope" in doc.text[q["start"] : q["end"]])
+    assert names[line["speaker"]] == "John Reed" and line["method"] == "explicit-tag"
+    assert "the voice" not in names.values()

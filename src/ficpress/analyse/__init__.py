@@ -459,6 +459,8 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
         if len(words) < 2:
             continue
         phrase = " ".join(words)
+        if words[-1] == "voice" and text.startswith(" of ", m.start(g) + len(phrase)):
+            continue  # "cried the voice of John Reed": the voice is his
         if words[-1] in ("and", "as", "with", "to", "in", "of", "that", "who") or len(words[-1]) < 3:
             continue
         if words[-1].lower() in ch.EPITHETS and any("the " + words[-1].lower() in c.aliases for c in chars):

@@ -329,6 +329,13 @@ def _tag_after(text: str, start: int, end: int, res: Resolver, qpos: int) -> tup
     if not verbish and _particle_verb(toks, k):
         k, verbish = k + 1, True  # "went on Syme", "put in Griffin"
     if verbish:
+        if (
+            k + 4 < len(toks)
+            and toks[k + 1][2].lower() in ("the", "a")
+            and toks[k + 2][2].lower() == "voice"
+            and toks[k + 3][2] == "of"
+        ):
+            k += 3  # "cried the voice of John Reed": John Reed speaks
         c, kind, nk = _subject_at(text, toks, k + 1, res, qpos)
         if c is not None and text[toks[nk - 1][1] - 2 : toks[nk - 1][1]] in ("'s", "\u2019s"):
             return None, ""  # "said the child's nurse": the nurse speaks, not the child
