@@ -428,18 +428,22 @@ def test_a_colon_after_a_saying_verb_opens_a_line_in_dash_dialogue() -> None:
 
 
 def test_words_introduced_as_a_saying_are_not_a_line() -> None:
-    """Alice, Silas Marner, Personality Plus: 'to say', 'can say' and 'we used to say' give a saying;
-    Huckleberry Finn's 'Miss Watson would say,' and a 'managed to say' give lines."""
+    """Alice, Silas Marner, A Room with a View, Saki: 'all very well to say', 'can say', 'easy to say',
+    'is to say' offer a saying; Great Expectations' 'made bold to say', Little Women's 'used to say' and
+    Huckleberry Finn's 'would say' tell lines."""
     text = (
         "It was all very well to say \u2018Drink me,\u2019 but the wise little Alice was not going to do THAT.\n"
         'And then walk off as soon as you can say "Gee!"\n'
-        '"As slick," we used to say, "as a lightning-rod agent."\n'
-        "Miss Watson would say, \u201cDon't put your feet up there, Huckleberry;\u201d and I sat still.\n"
-        'She managed to say, "Thank you," and fled.'
+        "It was quite easy to say, \u201cBecause George Emerson has been bothering me.\u201d\n"
+        "All you\u2019ve got to do is to say \u201cYes.\u201d\n"
+        "I made bold to say, \u201cI am glad you enjoy it.\u201d\n"
+        "Hannah used to say, \u201cI\u2019d know which each of them gardings belonged to.\u201d\n"
+        "Miss Watson would say, \u201cDon't put your feet up there, Huckleberry;\u201d and I sat still."
     )
     assert _speech(text) == [
+        "\u201cI am glad you enjoy it.\u201d",
+        "\u201cI\u2019d know which each of them gardings belonged to.\u201d",
         "\u201cDon't put your feet up there, Huckleberry;\u201d",
-        '"Thank you,"',
     ]
 
 
@@ -453,20 +457,27 @@ def test_a_title_with_its_place_and_year_in_brackets_is_not_speech() -> None:
     assert _speech(text) == ["\u201cDo we progress?\u201d", "\u201cI doubt it.\u201d"]
 
 
-def test_a_lower_case_phrase_after_a_new_sentence_is_not_a_resumed_line() -> None:
-    """Jane Eyre: a quotation earlier in the paragraph no longer makes a lower-case phrase a resumed
-    line once the narration has run on to a new sentence; after 'said Mr. Bennet;' it still does."""
+def test_a_line_resumed_after_narration_in_its_paragraph_is_speech() -> None:
+    """Great Expectations: Biddy's words go on after a sentence of narration, in lower case; Oliver
+    Twist: after a tag. Jane Eyre (LitBank's rebuild joins the paragraphs): a phrase that ends the
+    narrator's own sentence is no line, though a line stands earlier in the paragraph."""
     text = (
+        "\u201cAh, poor thing!\u201d replied Biddy. It was like her self-forgetfulness to transfer the remark"
+        " to my sister, and to get up and be busy about her; \u201cthat\u2019s sadly true!\u201d\n"
+        "\u201cAh!\u201d said Biddy, quite in a whisper, as she looked away at the ships. And then repeated,"
+        " with her former pleasant change, \u201cshall we walk a little farther, or go home?\u201d\n"
         '"I want you to come here;" and seating himself in an arm-chair, he intimated by a gesture that'
         " I was to approach. He ought now to have been at school; but his mama had taken him home for a"
-        ' month or two, "on account of his delicate health."\n'
-        "\u201cNo more have I,\u201d said Mr. Bennet; \u201cand I am glad to find that you do not.\u201d"
+        ' month or two, "on account of his delicate health."'
     )
-    assert _speech(text) == [
-        '"I want you to come here;"',
-        "\u201cNo more have I,\u201d",
-        "\u201cand I am glad to find that you do not.\u201d",
-    ]
+    speech = _speech(text)
+    assert len(speech) == 5
+    assert '"on account of his delicate health."' not in speech
+    oliver = (
+        "'Where did she come from?'\n'She was brought here last night,' replied the old woman, 'by the"
+        " overseer's order. She was found lying in the street.'"
+    )
+    assert len(_speech(oliver)) == 3
 
 
 def test_a_closing_mark_and_a_tag_with_no_opening_mark_end_a_line() -> None:

@@ -411,8 +411,12 @@ def _orphan_line(text: str, ps: int, i: int, pi: int, raw: list[Quote]) -> None:
     ):
         _finish(prev, text, pos, pi, closed=True)
         return
+    # a paragraph with other quotation marks before this one nests quotations ('\u2018\u200a\u201cYes,\u201d
+    # they say'): the mark belongs to them, not to a lost line
+    if re.search(r"[\"\u201c\u201d\u2018]|(?<!\w)\u2019|\u2019(?!\w)", text[ps:pos]):
+        return
     start = ps
-    floor = max(ps, prev.end if prev is not None else ps)
+    floor = ps
     for m in _LINE_START.finditer(text, floor, pos):
         start = m.end()
     start = max(start, floor)
@@ -594,24 +598,6 @@ _INSCRIBED = re.compile(
     r"(?:engraved|written|printed|inscribed|painted|carved|stamped|lettered|scrawled)\b"
 )
 _SUBJ = {"he", "she", "i", "they", "we", "you", "it"}
-_SENTENCE_END = re.compile(r"(\w+)[.!?]\s+[A-Z]")
-_ABBREV = {
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Dr",
-    "St",
-    "Jr",
-    "Sr",
-    "Col",
-    "Capt",
-    "Gen",
-    "Rev",
-    "Prof",
-    "Mme",
-    "Mlle",
-    "Messrs",
-}
 # a reference in brackets with a year right after the quotation: where and when a title appeared
 _CITATION = re.compile(r"\s*\([^()\n]{0,60}\b1[5-9]\d\d\)")
 _DET = ("the", "a", "an", "his", "her", "my", "their")
@@ -756,19 +742,51 @@ def _tag_precedes(words: list[str], punct: bool) -> bool:
     return False
 
 
-# 'to say' after these is a line said ('managed to say, "Thanks."'); after others it is a saying
-_SAID_AFTER_ALL = {"managed", "had", "got", "continued", "proceeded", "went", "began", "started", "able"}
-_TO_SAY_BEFORE = re.compile(r"\b([\w\u2019']+)\s+(?:to|can|could)\s+say\s*,?\s*$", re.I)
-_USED_TO_SAY_AFTER = re.compile(r"\W{0,3}(?:we|they|people|you|one|he|she|I)\s+used\s+to\s+say\b")
+# 'to say' after a judgement ('all very well to say', 'easy to say', 'the same as to say') or 'can say'
+# offers words as a saying; after a verb ('made bold to say', 'used to say', 'and to say') it tells a line
+_SAYING = re.compile(
+    r"\b(?:(?:well|easy|hard|difficult|impossible|enough|fair|safe|right|wrong|is|was|as|be)\s+to|can|could)"
+    r"\s+say\s*,?\s*$",
+    re.I,
+)
 
 
-def _saying_not_said(before: str, after: str) -> bool:
-    """Words introduced by an infinitive or 'can' ('It was all very well to say 'Drink me,''), or
-    tagged as a habit ('"As slick," we used to say'): a saying, not a line spoken at a moment."""
-    m = _TO_SAY_BEFORE.search(before)
-    if m is not None and m.group(1).lower() not in _SAID_AFTER_ALL:
+def _saying_not_said(before: str) -> bool:
+    """Words offered as what one might say ('It was all very well to say 'Drink me,'', 'as soon as you
+    can say "Gee!"', 'all you've got to do is to say "Yes."'): a saying, not a line spoken."""
+    return bool(_SAYING.search(before))
+
+
+_SENTENCE_END = re.compile(r"(\w+)[.!?]\s+[A-Z]")
+_ABBREV = {"Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "Col", "Capt", "Gen", "Rev", "Prof", "Mme", "Messrs"}
+
+
+def _resumes_line(before: str, inner: str) -> bool:
+    """Whether a lower-case quotation goes on with a line quoted earlier in its paragraph.
+
+    Within the sentence of that earlier quotation it does ('"Now," he pursued, "you remember ..."').
+    After the narration has moved on to a new sentence, only a line that asks or exclaims ('...
+    making her more comfortable; "that's sadly true!"') or follows a speech verb in its own sentence
+    ('And then repeated, with her former pleasant change, "shall we walk ...?"') goes on; a phrase
+    that ends the narration's sentence is the narrator's ('... He ought now to have been at school; but
+    his mama had taken him home, "on account of his delicate health."').
+    """
+    marks = [m.end() for m in _CLOSED.finditer(before)] + [
+        m.end() for m in re.finditer(r"[\"\u201d]", before)
+    ]
+    if not marks:
+        return False
+    marks.sort()
+    sentence_start = -1
+    for m in _SENTENCE_END.finditer(before, marks[-1]):
+        w = m.group(1)
+        if w not in _ABBREV and len(w) > 1:
+            sentence_start = m.end() - 1
+    if sentence_start < 0 or re.search(r"[!?]\W*$", inner):
         return True
-    return bool(_USED_TO_SAY_AFTER.match(after))
+    return any(
+        w.lower() in SPEECH_VERBS and _SAYS.match(w.lower()) for w in _WORD.findall(before[sentence_start:])
+    )
 
 
 def glued_lower(before: str, inner: str) -> bool:
@@ -837,14 +855,7 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]], beats_run_
     # '"Yes," he said, taking a bite, "go."': a closing mark (after punctuation: not an apostrophe)
     # earlier on, and a speech verb between it and this quotation
     closings = [m.end() for m in _CLOSED.finditer(before)]
-    # only a quotation in the same sentence: after a full stop and a new sentence the narration has
-    # taken over ('"I want you to come here;" and ... He ought now to have been at school; but his
-    # mama had taken him home, "on account of his delicate health."')
-    last_mark = max([i for i in closings] + [m.end() for m in re.finditer(r"[\"\u201d]", before)], default=-1)
-    quoted_before = last_mark >= 0 and not any(
-        m.group(1) not in _ABBREV and not (len(m.group(1)) == 1 and m.group(1).isupper())
-        for m in _SENTENCE_END.finditer(before, last_mark)
-    )
+    quoted_before = bool(closings) or bool(re.search(r"[\"\u201d]", before))
     resumed = bool(closings) and any(
         w.lower() in SPEECH_VERBS for w in _WORD.findall(before[closings[-1] :])[:12]
     )
@@ -874,7 +885,7 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]], beats_run_
         and all(w[:1].isupper() or w in _TITLE_SMALL for w in words)
     ):
         return "mention"  # hear Fay Templeton sing "See-Saw.": a song's title, not words sung to anyone
-    if _saying_not_said(before, after):
+    if _saying_not_said(before):
         return "mention"  # all very well to say 'Drink me,'; as soon as you can say "Gee!"
     if before.rstrip().endswith(":") or speech_near or said_before:
         return "speech"
@@ -906,7 +917,7 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]], beats_run_
         and not re.search(r"[!?]\W*$", inner)
     ):
         return "mention"  # the inscription, "Also Georgiana Wife of the Above," I drew ...
-    if not starts_par and not quoted_before and inner[:1].islower() and not said_before:
+    if not starts_par and inner[:1].islower() and not said_before and not _resumes_line(before, inner):
         # taken him home for a month or two, "on account of his delicate health." (but after a
         # quotation earlier in the paragraph: '"Now," he pursued, "you remember ..."')
         return "mention"
