@@ -96,3 +96,15 @@ def test_broken_documents_are_refused(
         data["spans"].append({"kind": "thought", "start": 0, "end": 1})
     breakage(data)
     assert not validator.is_valid(data)
+
+
+def test_offset_map_is_reused_and_follows_the_repairs(sample_path: Path) -> None:
+    """Callers map offsets one at a time; the map must not be rebuilt per call, nor go stale."""
+    work = pipeline.load(sample_path)
+    first = work.offsets
+    assert work.offsets is first
+    r = work.repairs[0]
+    assert first.to_source(r.start) == r.source_start
+    work.repairs = work.repairs[1:]  # a new list: a new map
+    assert work.offsets is not first
+    assert "_offset_map" not in work.to_dict()

@@ -262,7 +262,21 @@ class Restoration:
 
     @property
     def offsets(self) -> OffsetMap:
-        return OffsetMap(self.repairs)
+        return _offsets_of(self)
+
+
+def _offsets_of(holder: Any) -> OffsetMap:
+    """The holder's offset map, built once per state of its repair list.
+
+    Why cached: callers map thousands of offsets one at a time (every quotation, every finding), and
+    building the map is linear in the repairs. The cache sits outside the dataclass fields, so it is
+    never serialised or compared, and a new or longer repair list builds a fresh map.
+    """
+    key = (id(holder.repairs), len(holder.repairs))
+    cached = holder.__dict__.get("_offset_map")
+    if cached is None or cached[0] != key:
+        cached = holder.__dict__["_offset_map"] = (key, OffsetMap(holder.repairs))
+    return cached[1]
 
 
 # --------------------------------------------------------------------------- the work
@@ -286,7 +300,7 @@ class Work:
 
     @property
     def offsets(self) -> OffsetMap:
-        return OffsetMap(self.repairs)
+        return _offsets_of(self)
 
     def blocks_in(self, start: int, end: int) -> list[Block]:
         return [b for b in self.blocks if b.start >= start and b.end <= end]
