@@ -342,3 +342,14 @@ def test_mrs_and_miss_forms_stay_apart_from_another_of_the_family(corpus_dir: Pa
             assert owner.get(a) and owner.get(b) and not owner[a] & owner[b]
             seen += 1
     assert seen == len(pairs)
+
+
+def test_a_place_named_like_a_person_is_no_character(corpus_dir: Path) -> None:
+    """The Man Who Was Thursday (LitBank): 'Saffron Park lay on the sunset side of London' acts like a
+    subject, but a name ending in Park, Street or Forest is a place; Gregory and Syme stay people."""
+    doc = next(d for d in ev.load_litbank(corpus_dir / "litbank") if d.name.startswith("1695_the_man_who"))
+    result = people(doc.text, paragraphs=doc.paragraphs, ranker_weights={})
+    names = [c["name"] for c in result["characters"]]
+    print(names)
+    assert not any("Saffron Park" in n for n in names)
+    assert "Gregory" in names and "Gabriel Syme" in names

@@ -858,12 +858,98 @@ def _tagged(text: str, start: int) -> bool:
     return bool(prev) and prev[-1] in SPEECH_VERBS
 
 
+# the last word of a place's name: "Saffron Park", "Summer Street", "Sherwood Forest", "Windy Corner"
+PLACE_WORDS = frozenset(
+    [
+        "street",
+        "road",
+        "lane",
+        "avenue",
+        "square",
+        "park",
+        "gardens",
+        "terrace",
+        "crescent",
+        "row",
+        "common",
+        "heath",
+        "moor",
+        "downs",
+        "hill",
+        "hills",
+        "heights",
+        "valley",
+        "vale",
+        "forest",
+        "wood",
+        "woods",
+        "river",
+        "creek",
+        "lake",
+        "bay",
+        "harbour",
+        "harbor",
+        "sea",
+        "ocean",
+        "island",
+        "islands",
+        "mountain",
+        "mountains",
+        "cliffs",
+        "springs",
+        "falls",
+        "canyon",
+        "desert",
+        "fields",
+        "field",
+        "corner",
+        "grange",
+        "manor",
+        "abbey",
+        "castle",
+        "palace",
+        "tower",
+        "towers",
+        "church",
+        "chapel",
+        "cathedral",
+        "station",
+        "bridge",
+        "gate",
+        "barricade",
+        "wharf",
+        "docks",
+        "embankment",
+        "circus",
+        "market",
+        "hotel",
+        "inn",
+        "club",
+        "college",
+        "school",
+        "university",
+        "hospital",
+        "prison",
+        "museum",
+        "theatre",
+        "theater",
+        "home",
+        "county",
+        "city",
+        "town",
+        "village",
+    ]
+)
+
+
 def person_scores(chars: list[Character], text: str) -> None:
     """Evidence that a cluster is a person rather than a place or thing."""
     for c in chars:
         score = 0.0
         place = 0.0
         for m in c.mentions:
+            if len(m.parts) >= 2 and m.parts[-1].lower() in PLACE_WORDS and not m.honorific:
+                place += 3  # "Saffron Park lay on the sunset side of London": a place, whatever it does
             after = text[m.end : m.end + 30]
             before = text[max(0, m.start - 12) : m.start].lower()
             w = re.match(r"(?:'s|\u2019s)?\s+(\w+)(?:\s+(\w+))?", after)
