@@ -205,7 +205,7 @@ def apply(view: str, sites: list[Any], weights: dict[str, float] | None, log: li
 
 def fit(
     examples: list[tuple[list[str], list[tuple[str, float]], int, str]],
-    l2: float = 1000.0,
+    l2: float = 10.0,
     iters: int = 150,
     sample_weights: list[float] | None = None,
 ) -> dict[str, float]:
