@@ -186,6 +186,8 @@ def apply(view: str, sites: list[Any], weights: dict[str, float] | None, log: li
         i = s.view_at
         if view[i - 1 : i].isalpha() and view[i + s.slots : i + s.slots + 1].isalpha():
             continue  # inside a word the words decide (the lexicon), not the frame around them
+        if view[i - 1 : i] == " " and view[i + s.slots : i + s.slots + 1] == " ":
+            continue  # between spaces: the fitting books close up their dashes, so only prose decides
         ls = view.rfind("\n", 0, s.view_at) + 1
         le = view.find("\n", s.view_at)
         le = len(view) if le < 0 else le
