@@ -24,7 +24,7 @@ import ftfy
 import smartypants
 
 from ficpress.model import Source
-from ficpress.restore import restore
+from ficpress.restore import rerank, restore
 from ficpress.restore.channel import CORRUPTIONS, mojibake
 from ficpress.restore.context import ContextModel
 from ficpress.restore.context import load as load_tables
@@ -108,9 +108,21 @@ def outside_changes(source: str, result) -> int:
     return bad + (source[ps:] != result.text[po:])
 
 
-def run_model(name: str, texts: dict[str, str]) -> tuple[Score, dict[str, Score], float, float, int, int]:
+def without_rerank(damaged: str) -> object:
+    """The restoration with the re-ranker switched off: the peer that shows what it adds."""
+    rerank.OVERRIDE = {}
+    try:
+        return restore(Source(path="r", text=damaged))
+    finally:
+        rerank.OVERRIDE = None
+
+
+def run_model(
+    name: str, texts: dict[str, str]
+) -> tuple[Score, dict[str, Score], float, float, int, int, Score]:
     corrupt = CORRUPTIONS[name]
     total = Score()
+    plain = Score()
     per_book = {}
     t_restore = 0.0
     t_ftfy = 0.0
@@ -136,7 +148,10 @@ def run_model(name: str, texts: dict[str, str]) -> tuple[Score, dict[str, Score]
         s = score(clean, result.text, result.repairs, questions=name == "question")
         per_book[book] = s
         total.add(s)
-    return total, per_book, t_restore, t_ftfy, nbytes, untouched_violations
+        if name != "question":
+            off = without_rerank(damaged)
+            plain.add(score(clean, off.text, off.repairs))
+    return total, per_book, t_restore, t_ftfy, nbytes, untouched_violations, plain
 
 
 def main() -> int:
@@ -178,10 +193,15 @@ def main() -> int:
 
     scores = {}
     for name in CORRUPTIONS:
-        total, per_book, t_r, t_f, nbytes, untouched_violations = run_model(name, texts)
+        total, per_book, t_r, t_f, nbytes, untouched_violations, plain = run_model(name, texts)
         scores[name] = total
         print(f"== damage model {name}")
         print(f"accuracy per original character: {pct(total.accuracy)} of {total.total}")
+        if plain.total:
+            print(
+                f"  without the re-ranker: {pct(plain.accuracy)} ({total.right - plain.right:+d} right with it)"
+            )
+            print(f"SCORE restore_{name.replace('-', '_')}_without_rerank {plain.accuracy:.5f}")
         for label, chars in (
             ("’ (all uses)", "\u2019"),
             ("open ‘", "\u2018"),
