@@ -353,3 +353,12 @@ def test_a_place_named_like_a_person_is_no_character(corpus_dir: Path) -> None:
     print(names)
     assert not any("Saffron Park" in n for n in names)
     assert "Gregory" in names and "Gabriel Syme" in names
+
+
+def test_an_adverb_opening_a_sentence_is_no_name(corpus_dir: Path) -> None:
+    """The Man of the Forest (LitBank): 'Scarcely had he done so when heavy steps ...' made
+    'Scarcely' a man who then took the next 'he said'; Snake Anson and Jim Wilson stay people."""
+    doc = next(d for d in ev.load_litbank(corpus_dir / "litbank") if d.name.startswith("3457_the_man_of"))
+    names = [c["name"] for c in people(doc.text, paragraphs=doc.paragraphs)["characters"]]
+    assert "Scarcely" not in names
+    assert "Snake Anson" in names and "Jim Wilson" in names

@@ -525,6 +525,8 @@ def find_mentions(text: str, idx: TextIndex) -> list[Mention]:
             return False  # I'm, I'll, Don't: contractions, never names
         if lw not in names and _zipf(lw) >= 5.5:
             return False
+        if lw.endswith("ly") and lw not in names and _zipf(lw) >= 3.0:
+            return False  # "Scarcely had he done so": an adverb opening a sentence (Polly, Kelly are names)
         mid = cap_mid[w]
         low = lower[lw]
         if mid == 0:
