@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from ficpress.analyse import evaluate as ev  # noqa: E402
 from ficpress.analyse import people  # noqa: E402
+from ficpress.restore.channel import prepare_clean  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 LITBANK = SHARED / "corpus" / "litbank"
@@ -97,14 +98,19 @@ def report_litbank(label: str, sc: ev.LitBankScore) -> None:
 def restored_novels(quick: bool) -> None:
     """Speech found in the Standard Ebooks texts after their glyphs are destroyed and restored, against
     the speech found in their correct typography: the repair's effect apart from LitBank's conventions
-    (the three shortest books with --quick)."""
+    (the three shortest books with --quick).
+
+    Each text is first made what a word processor would have saved, as bench/restore.py does: Standard
+    Ebooks' word joiners and hair spaces sit beside dashes and ellipses, no real damaged file has them,
+    and left in they steer the repair wrong (all thirteen books: precision 0.976 with them, 0.997
+    without; recall 0.991 and 0.995)."""
     books = sorted(SE.glob("*.txt"), key=lambda p: p.stat().st_size) if SE.is_dir() else []
     if not books:
         return
     print("\n  Standard Ebooks texts destroyed and restored, against their correct typography:")
     n = ref = got = 0
     for book in books[:3] if quick else books:
-        m, r, g = ev.restored_quote_agreement(book.read_text("utf-8"), book.stem)
+        m, r, g = ev.restored_quote_agreement(prepare_clean(book.read_text("utf-8")), book.stem)
         n, ref, got = n + m, ref + r, got + g
         print(
             f"    {book.stem[:48]:48s} speech {r:5d}, restored {g:5d}: precision {m / g:.3f} recall {m / r:.3f}"
