@@ -110,11 +110,12 @@ def outside_changes(source: str, result) -> int:
 
 def without_rerank(damaged: str) -> object:
     """The restoration with the re-ranker switched off: the peer that shows what it adds."""
+    before = rerank.OVERRIDE
     rerank.OVERRIDE = {}
     try:
         return restore(Source(path="r", text=damaged))
     finally:
-        rerank.OVERRIDE = None
+        rerank.OVERRIDE = before
 
 
 def run_model(

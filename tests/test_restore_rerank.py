@@ -75,3 +75,31 @@ def test_rerank_gains_on_held_out_books(corpus_dir: Path, model: str) -> None:
     )
     assert with_r > without
     assert hi_right >= 0.995 * hi
+
+
+def test_rerank_question_damage_on_held_out_books(corpus_dir: Path) -> None:
+    """`?` damage: where a substitute already leads, re-ranking among the substitutes puts more back
+    and keeps every genuine `?` the question model kept."""
+    on_right = off_right = on_kept = off_kept = total = genuine = 0
+    for name in HELD_OUT:
+        path = corpus_dir / "standardebooks" / f"{name}.txt"
+        if not path.is_file():
+            pytest.skip(f"held-out book missing: {path}")
+        clean = prepare_clean(path.read_text(encoding="utf-8"))
+        damaged = CORRUPTIONS["question"](clean)
+        on = _restore(damaged, None)
+        off = _restore(damaged, {})
+        s_on = score(clean, on.text, on.repairs, questions=True)
+        s_off = score(clean, off.text, off.repairs, questions=True)
+        on_right += s_on.right
+        off_right += s_off.right
+        on_kept += s_on.genuine_q_kept
+        off_kept += s_off.genuine_q_kept
+        total += s_on.total
+        genuine += s_on.genuine_q
+    print(
+        f"question: substitutes right with re-ranker {on_right}/{total}, without {off_right}; "
+        f"genuine ? kept {on_kept}/{genuine}, without {off_kept}"
+    )
+    assert on_right > off_right
+    assert on_kept >= off_kept

@@ -196,7 +196,7 @@ RERANK_FOLDS = 3  # groups of fitting books: each group's calibration sees weigh
 
 
 Example = tuple[list[str], list[tuple[str, float]], int, str]
-RERANK_DAMAGE = ("fffd-cp1252",)  # damage models whose doubted sites teach the re-ranker
+RERANK_DAMAGE = ("fffd-cp1252", "question")  # damage models whose doubted sites teach the re-ranker
 
 
 def rerank_examples(texts: list[str], prune: int) -> list[list[Example]]:
@@ -248,24 +248,26 @@ def rerank_examples(texts: list[str], prune: int) -> list[list[Example]]:
 
 
 def fit_rerank(per_book: list[list[Example]], skip: int = -1) -> dict[str, float]:
-    """Re-ranker weights from every book's examples except those of fold `skip`.
+    """Re-ranker weights from every book's examples except those of fold `skip`, fitted per channel
+    tag (the tags share no weight but the fixed one of log p).
 
-    Each book weighs the same in all, per channel (a book of stories full of dialect doubts
-    ten times as many sites as a novel, and would otherwise teach its own habits as everyone's).
+    Each book weighs the same in all (a book of stories full of dialect doubts ten times as
+    many sites as a novel, and would otherwise teach its own habits as everyone's).
     """
     from ficpress.restore.rerank import fit
 
-    rows: list[Example] = []
-    weights: list[float] = []
-    for k, book in enumerate(per_book):
-        if k % RERANK_FOLDS == skip:
-            continue
-        sizes: dict[str, int] = {}
-        for r in book:
-            sizes[r[3]] = sizes.get(r[3], 0) + 1
-        rows.extend(book)
-        weights.extend(RERANK_BOOK_WEIGHT / sizes[r[3]] for r in book)
-    return fit(rows, sample_weights=weights)
+    weights: dict[str, float] = {}
+    for tag in sorted({r[3] for book in per_book for r in book}):
+        rows: list[Example] = []
+        sample: list[float] = []
+        for k, book in enumerate(per_book):
+            mine = [r for r in book if r[3] == tag]
+            if k % RERANK_FOLDS == skip or not mine:
+                continue
+            rows.extend(mine)
+            sample.extend([RERANK_BOOK_WEIGHT / len(mine)] * len(mine))
+        weights.update(fit(rows, sample_weights=sample))
+    return weights
 
 
 RERANK_BOOK_WEIGHT = 1000.0  # total example weight of one book

@@ -6,8 +6,9 @@ the settled posterior is unsure, a log-linear model re-weighs the top candidates
 evidence the tables read only in part: the classes of the neighbours together with the
 quote state (a word ending in s before a lower-case word with no quote open is a plural
 possessive; with one open, often the quote's end), what the neighbouring damaged
-characters on the line were decided as (`…”` against `”—`), and the document's own
-habits (how often its sure choices were ellipses, how it opens its dialogue).
+characters on the line were decided as (`…”` against `”—`), the word before (a name, a
+function word) and after (one that opens a speech tag), and whether the paragraph opens with
+a damaged mark. For `?` damage it re-ranks only among the substitutes, where one already leads.
 
 The weights are fitted by `ficpress.restore.fit` on the fitting books only, on
 posteriors from tables that never saw the book at hand (leave one book out), and ship
@@ -19,6 +20,7 @@ a softmax over the top candidates gives the new posterior.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
 from ficpress.restore.context import LETTERS, MASK
@@ -26,12 +28,11 @@ from ficpress.restore.lexicon import zipf
 
 TOP = 4  # candidates re-ranked per site
 DOUBT = 0.9995  # sites whose settled top share is below this are re-ranked
-CHANNELS = frozenset(("one", "bytes"))
-# Channels with weights of their own would be tagged here. `?` damage is not re-ranked: fitted
-# on its doubted sites (leave a third of the fitting books out), the re-ranker put back 58 more
-# substitutes but kept 160 fewer genuine `?` (weighted 12 to 1 as QUESTION_BIAS weighs them,
-# it lost 275 substitutes for 4 questions).
-TAGS: dict[str, str] = {}
+CHANNELS = frozenset(("one", "bytes", "question"))
+# `?` damage has weights of its own, and re-ranks only where a substitute already leads, among
+# the substitutes: keeping a genuine `?` is the question model's call (re-ranked with `?` among
+# the candidates, it put back 58 more substitutes but kept 160 fewer genuine `?`).
+TAGS = {"question": "q"}
 
 _GROUPS = {"?": "Q", "\u2019": "A", "\u201d": "D", "\u2026": "E", "\u2014": "M", "\u2018": "a", "\u201c": "d"}
 
@@ -39,6 +40,7 @@ OVERRIDE: dict[str, float] | None = None  # weights fitting evaluates instead of
 LOG: list | None = None  # where fitting collects the doubted sites
 
 
+@lru_cache(maxsize=4096)
 def group(c: str) -> str:
     """The candidate's group: one per typographic mark, letters and the rest together."""
     return _GROUPS.get(c[:1], "o" if c[:1].isalpha() else "x") + ("2" if len(c) > 1 else "")
@@ -156,12 +158,15 @@ def score(
     """The re-ranked posterior of the top candidates (the rest keep theirs)."""
     top = cands[:TOP]
     a = weights.get("logp", 1.0)
+    by_group = _by_group(weights)
     scores = []
     for c, p in top:
-        g = tag + group(c)
-        v = a * math.log(max(p, 1e-9)) + weights.get(g, 0.0)
-        for f in feats:
-            v += weights.get(g + ":" + f, 0.0)
+        wg = by_group.get(tag + group(c))
+        v = a * math.log(max(p, 1e-9))
+        if wg:
+            v += wg.get("", 0.0)
+            for f in feats:
+                v += wg.get(f, 0.0)
         scores.append(v)
     m = max(scores)
     ex = [math.exp(v - m) for v in scores]
@@ -170,6 +175,23 @@ def score(
     out = [(c, mass * e / z) for (c, _), e in zip(top, ex, strict=True)] + cands[TOP:]
     out.sort(key=lambda x: -x[1])
     return out
+
+
+_NESTED: dict[int, tuple[dict[str, float], dict[str, dict[str, float]]]] = {}
+
+
+def _by_group(weights: dict[str, float]) -> dict[str, dict[str, float]]:
+    """The weights as {group: {feature: weight}} ("" for the group's own): looked up without
+    building a key string per candidate and feature."""
+    got = _NESTED.get(id(weights))
+    if got is not None and got[0] is weights:
+        return got[1]
+    nested: dict[str, dict[str, float]] = {}
+    for key, w in weights.items():
+        g, _, f = key.partition(":")
+        nested.setdefault(g, {})[f] = w
+    _NESTED[id(weights)] = (weights, nested)
+    return nested
 
 
 def apply(view: str, sites: list[Any], weights: dict[str, float] | None, log: list | None = None) -> None:
@@ -183,7 +205,15 @@ def apply(view: str, sites: list[Any], weights: dict[str, float] | None, log: li
     for k, s in enumerate(sites):
         if s.channel not in CHANNELS or len(s.candidates) < 2 or s.candidates[0][1] >= DOUBT:
             continue
+        if s.candidates[0][0] == "?":
+            continue
         i = s.view_at
+        if (
+            s.channel == "question"
+            and view[i + s.slots : i + s.slots + 1].isalpha()
+            and view[i - 1 : i] in ("", " ", "\n")
+        ):
+            continue  # a word's first letter after a space: elisions (’em) the words decide
         if view[i - 1 : i].isalpha() and view[i + s.slots : i + s.slots + 1].isalpha():
             continue  # inside a word the words decide (the lexicon), not the frame around them
         if view[i - 1 : i] == " " and view[i + s.slots : i + s.slots + 1] == " ":
@@ -195,10 +225,12 @@ def apply(view: str, sites: list[Any], weights: dict[str, float] | None, log: li
         jobs.append((s, feats, TAGS.get(s.channel, "")))
     # features are read from the settled choices first, then all doubted sites change at once
     for s, feats, tag in jobs:
+        kept = [c for c in s.candidates if c[0] == "?"]
+        cands = [c for c in s.candidates if c[0] != "?"] if kept else s.candidates
         if log is not None:
-            log.append((s, feats, list(s.candidates[:TOP]), tag))
-        if weights:
-            s.candidates = score(weights, feats, s.candidates, tag)
+            log.append((s, feats, list(cands[:TOP]), tag))
+        if weights and len(cands) > 1:
+            s.candidates = sorted(score(weights, feats, cands, tag) + kept, key=lambda x: -x[1])
             s.choice, s.confidence = s.candidates[0]
 
 
