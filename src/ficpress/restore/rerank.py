@@ -40,6 +40,10 @@ OVERRIDE: dict[str, float] | None = None  # weights fitting evaluates instead of
 LOG: list | None = None  # where fitting collects the doubted sites
 
 
+def _by_share(x: tuple[str, float]) -> float:
+    return -x[1]
+
+
 @lru_cache(maxsize=4096)
 def group(c: str) -> str:
     """The candidate's group: one per typographic mark, letters and the rest together."""
@@ -224,13 +228,18 @@ def apply(view: str, sites: list[Any], weights: dict[str, float] | None, log: li
         feats = site_features(view, sites, k, ls, le)
         jobs.append((s, feats, TAGS.get(s.channel, "")))
     # features are read from the settled choices first, then all doubted sites change at once
+    memo: dict[tuple, list[tuple[str, float]]] = {}  # the same frame and shares recur (`.?⏎` after “)
     for s, feats, tag in jobs:
         kept = [c for c in s.candidates if c[0] == "?"]
         cands = [c for c in s.candidates if c[0] != "?"] if kept else s.candidates
         if log is not None:
             log.append((s, feats, list(cands[:TOP]), tag))
         if weights and len(cands) > 1:
-            s.candidates = sorted(score(weights, feats, cands, tag) + kept, key=lambda x: -x[1])
+            key = (tag, *feats, *cands[:TOP], *kept)
+            got = memo.get(key)
+            if got is None:
+                got = memo[key] = sorted(score(weights, feats, cands[:TOP], tag) + kept, key=_by_share)
+            s.candidates = sorted(got + cands[TOP:], key=_by_share) if len(cands) > TOP else got
             s.choice, s.confidence = s.candidates[0]
 
 
