@@ -220,6 +220,8 @@ def apply(view: str, sites: list[Any], weights: dict[str, float] | None, log: li
             continue  # a word's first letter after a space: elisions (’em) the words decide
         if view[i - 1 : i].isalpha() and view[i + s.slots : i + s.slots + 1].isalpha():
             continue  # inside a word the words decide (the lexicon), not the frame around them
+        if s.candidates[0][0] == "\u2019" and view[i + s.slots : i + s.slots + 1].isalnum():
+            continue  # an elision settled before a word (’em, ’at, ’90s): the words decided it too
         if view[i - 1 : i] == " " and view[i + s.slots : i + s.slots + 1] == " ":
             continue  # between spaces: the fitting books close up their dashes, so only prose decides
         ls = view.rfind("\n", 0, s.view_at) + 1
