@@ -24,7 +24,7 @@ SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "breaking-alone.t
         ("\u2014 and \u2013 or", 2),
         ("caf\u00e9 na\u00efve \u00fcber", 3),
         ("Page 394, 1999", 3),
-        ("snake_case", 2),
+        ("snake_case", 1),
         ("\u4f60\u597d\u4e16\u754c", 4),  # unspaced scripts count a word per character
         ("and/or", 2),
         ("", 0),
