@@ -433,6 +433,22 @@ def truncated_word(word: str) -> bool:
     if not low.isascii() or not low.isalpha():
         return False
     bar = zipf(low) + 1.0
+    if len(low) >= PREFIX:
+        # Every longer word shares this one's first letters, so one group holds all of them: walk the
+        # group's entries that start with the word once, instead of looking up 702 spellings one by
+        # one (that took half of restoring the sample in a fresh process).
+        group = _group(low[:PREFIX])
+        head = "\n" + low
+        i = group.find(head)
+        while i >= 0:
+            j = i + len(head)
+            tab = group.find("\t", j)
+            rest = group[j:tab]
+            longer = 1 <= len(rest) <= 2 and rest.isascii() and rest.isalpha() and rest.islower()
+            if longer and int(group[tab + 1 : group.index("\n", tab)]) / 100 >= bar:
+                return True
+            i = group.find(head, j)
+        return False
     for a in _ASCII_LOWER:
         one = low + a
         if zipf(one) >= bar:
