@@ -42,6 +42,7 @@ PAIR_GROUP = "pair"  # calibration map of characters decided as a pair
 
 # A real question mark wrongly replaced costs more than a substitute left as `?`.
 QUESTION_BIAS = 12.0
+_NEEDS_FW: list[tuple[str, float]] = []  # memo mark: this window's ranking depends on the first word
 
 
 @dataclass(slots=True)
@@ -201,16 +202,25 @@ def reduced_ctx(view: str, i: int) -> tuple[str, str]:
 
 
 def rank(
-    site: Site, view: str, model: ContextModel, state: str = "0", ctx: tuple[str, str] | None = None
+    site: Site,
+    view: str,
+    model: ContextModel,
+    state: str = "0",
+    ctx: tuple[str, str] | None = None,
+    dist: dict[str, float] | None = None,
 ) -> list[tuple[str, float]]:
-    """Candidates for an undecided site with probabilities that sum to one, given the open quotes."""
+    """Candidates for an undecided site with probabilities that sum to one, given the open quotes.
+
+    `dist` is the model's distribution for `ctx` and `state` where the caller has it already.
+    """
     i = site.view_at
     if site.channel == "bytes":
         return _rank_bytes(site, view, model, state)
     if site.channel == "pair":
         return _rank_pair(site, view, model, state)
     left, right = ctx or reduced_ctx(view, i)
-    dist = model.distribution(left, right, state)  # shared with the model's cache: copied before a change
+    if dist is None:
+        dist = model.distribution(left, right, state)  # shared with the model's cache: copied before a change
     channel_ = site.channel
     combos = None
     if channel_ == "one":
@@ -404,10 +414,25 @@ def restore_text(
         if ctx is None:
             ctx = site.ctx = reduced_ctx(view, site.view_at)
         left, right = ctx
+        dist = None
         if channel_ == "question":
+            # the first word of the sentence weighs only where a real `?` is in play: elsewhere
+            # (inside words, most of them) the window and the state are the whole key
+            key: tuple[str, ...] = (channel_, left, right, st)
+            got = memo.get(key)
+            if got is not None:
+                if got is not _NEEDS_FW:
+                    return _scared(site, got, state)
+            else:
+                dist = model.distribution(left, right, st)
+                if dist.get("?", 0.0) > 1e-4:
+                    memo[key] = _NEEDS_FW
+                else:
+                    got = memo[key] = rank(site, view, model, st, ctx, dist)
+                    return _scared(site, got, state)
             if site.fw is None:
                 site.fw = first_word_keys(view, site.view_at, right)[0]
-            key: tuple[str, ...] = (channel_, left, right, st, site.fw)
+            key = (channel_, left, right, st, site.fw)
         elif channel_ == "bytes":
             key = (channel_, left, right, st, str(site.nbytes))
         elif channel_ == "pair":
@@ -416,10 +441,13 @@ def restore_text(
             key = (channel_, left, right, st)
         got = memo.get(key)
         if got is None:
-            got = rank(site, view, model, st, ctx)
+            got = rank(site, view, model, st, ctx, dist)
             if style.dash_dialogue and channel_ != "question":
                 got = _dash_dialogue(got, left, right, site.nbytes)
             memo[key] = got
+        return _scared(site, got, state)
+
+    def _scared(site: Site, got: list[tuple[str, float]], state: int) -> list[tuple[str, float]]:
         if site.view_at in scare:
             sk = id(got)
             adj = scare_memo.get(sk)
