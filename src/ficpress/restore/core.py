@@ -152,7 +152,9 @@ def build_view(text: str, sites: list[Site]) -> str:
     """The text as the context model sees it; sets each undecided site's `view_at`."""
     # both maps are one character to one character, so the whole text is mapped once and sliced
     # (the replaces are _VIEW_FIX: `translate` over a text that is not all ASCII is far slower)
-    masked = _NON_ASCII.sub(MASK, text.replace("\u00a0", " ").replace("\r", "\n"))
+    masked = text.replace("\u00a0", " ").replace("\r", "\n")
+    if not masked.isascii():  # a `?` document is all ASCII: nothing to mask, no need to scan
+        masked = _NON_ASCII.sub(MASK, masked)
     parts: list[str] = []
     pos = 0
     vlen = 0

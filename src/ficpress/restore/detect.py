@@ -68,6 +68,8 @@ def _fix_run(run: str) -> str:
 
 def mojibake_sites(text: str) -> list[Site]:
     """Reversible mojibake (`â€™`, `Ã©`, `Ã¢â‚¬â„¢`), fixed by ftfy run by run."""
+    if text.isascii():  # every character mojibake is made of lies above ASCII
+        return []
     sites = []
     for m in _MOJIBAKE.finditer(text):
         run = m.group()
