@@ -30,7 +30,7 @@ from ficpress.restore.context import (
     load,
     state_keys,
 )
-from ficpress.restore.lexicon import apostrophe_evidence, ends_accented_word, letter_evidence
+from ficpress.restore.lexicon import apostrophe_evidence, ends_accented_word, letter_evidence, share_by_counts
 
 FFFD = "\ufffd"
 _FFFD_RUN = re.compile("\ufffd+")
@@ -632,17 +632,7 @@ def _lone_letter(dist: dict[str, float], left: str, right: str) -> dict[str, flo
         return dist
     if left[-1] in _WORD_LETTERS:
         return dist
-    a = dist.get("\u2019", 0.0)
-    b = dist.get("\u2014", 0.0)
-    m = a + b
-    if m <= 0.0:
-        return dist
-    na, nb = LONE_LETTER
-    lam = (na + nb) / (na + nb + 2)  # Witten-Bell weight of a context seen na + nb times with 2 targets
-    out = dict(dist)
-    out["\u2019"] = lam * m * na / (na + nb) + (1 - lam) * a
-    out["\u2014"] = lam * m * nb / (na + nb) + (1 - lam) * b
-    return out
+    return share_by_counts(dist, "\u2019", "\u2014", LONE_LETTER)
 
 
 def _prose_prior(dist: dict[str, float], left: str, right: str) -> dict[str, float]:

@@ -206,9 +206,7 @@ def rerank_examples(texts: list[str], prune: int) -> list[list[Example]]:
     Why leave one book out: on a book the tables were counted from, their shares are overconfident,
     and the re-ranker would learn to trust them more than a new story deserves.
     """
-    from bisect import bisect_right
-
-    from ficpress.model import Source
+    from ficpress.model import LineIndex, Source
     from ficpress.restore import rerank, restore
     from ficpress.restore.channel import CORRUPTIONS
     from ficpress.restore.context import ContextModel, use
@@ -230,14 +228,13 @@ def rerank_examples(texts: list[str], prune: int) -> list[list[Example]]:
             finally:
                 rerank.LOG = rerank.OVERRIDE = None
             d_lines = damaged.split("\n")
-            starts = [0]
-            for line in d_lines[:-1]:
-                starts.append(starts[-1] + len(line) + 1)
+            where = LineIndex(damaged)
             for site, feats, cands, tag in log:
-                n = bisect_right(starts, site.start) - 1
+                line, col = where.line_col(site.start)
+                n = line - 1
                 if len(d_lines[n]) != len(c_lines[n]):
                     continue  # a pair collapsed or a triple decoded: no column to align by
-                truth = c_lines[n][site.start - starts[n]]
+                truth = c_lines[n][col - 1]
                 at = [j for j, (c, _) in enumerate(cands) if c == truth]
                 if at:
                     rows.append((feats, cands, at[0], tag))

@@ -350,7 +350,7 @@ def apostrophe_evidence(
             if truncated_word(lw):  # ha’, giv’, fortun’: letters left out, as the books write them
                 return out
             # a sentence trailing off (`Yes… Yes…`), shared with ’ as the fitting books do
-            return _share(dist, "\u2019", "\u2026", WORD_END_COUNTS[state])
+            return share_by_counts(dist, "\u2019", "\u2026", WORD_END_COUNTS[state])
         out = dict(dist)
         out["\u2019"] *= WORD_END_APOSTROPHE
     return out
@@ -405,7 +405,7 @@ def takes_final_apostrophe(word: str) -> bool:
 WORD_END_COUNTS = {"0": (2, 17), "d": (25, 71)}
 
 
-def _share(dist: dict[str, float], a: str, b: str, counts: tuple[int, int]) -> dict[str, float]:
+def share_by_counts(dist: dict[str, float], a: str, b: str, counts: tuple[int, int]) -> dict[str, float]:
     """Share the mass of `a` and `b` as the books do in this context (Witten-Bell: a context seen
     na + nb times with two outcomes decides by its counts in proportion to how often it was seen)."""
     pa = dist.get(a, 0.0)

@@ -157,13 +157,8 @@ def _closable(text: str, site: Any) -> bool:
     after a word that has dropped its g (darlin’), whose ’ is one more letter left out."""
     if text[site.end : site.end + 1].isalpha():
         return False
-    if not DROPPED_G_STAYS:
-        return True
     before = text[max(0, site.start - _WORD_BEFORE) : site.start]
     return not dropped_g(before[len(before.rstrip(LETTERS)) :])
-
-
-DROPPED_G_STAYS = True
 
 
 def _unsure_quote(cands: list[tuple[str, float]]) -> bool:

@@ -86,21 +86,26 @@ _STOP = frozenset(".!?")
 _PAUSE = frozenset(",;:")
 
 
-def _left_class(view: str, i: int) -> str:
-    c = view[i - 1 : i]
-    if not c or c == "\n":
-        return "n"
-    if c in LETTERS:
-        return "s" if c in "sS" else "a"
+def _mark_class(c: str) -> str:
+    """The class of a neighbour that is neither a letter, a space nor a line's edge."""
     if c == MASK:
         return "m"
     if c in _STOP:
         return "."
     if c in _PAUSE:
         return ","
+    return "o"
+
+
+def _left_class(view: str, i: int) -> str:
+    c = view[i - 1 : i]
+    if not c or c == "\n":
+        return "n"
+    if c in LETTERS:
+        return "s" if c in "sS" else "a"
     if c == " ":
         return " "
-    return "o"
+    return _mark_class(c)
 
 
 def _right_class(view: str, j: int) -> str:
@@ -109,12 +114,6 @@ def _right_class(view: str, j: int) -> str:
         return "n"
     if c in LETTERS:
         return "a"
-    if c == MASK:
-        return "m"
-    if c in _STOP:
-        return "."
-    if c in _PAUSE:
-        return ","
     if c == " ":
         d = view[j + 1 : j + 2]
         if d.islower():
@@ -122,7 +121,7 @@ def _right_class(view: str, j: int) -> str:
         if d.isupper():
             return "u"
         return "_"
-    return "o"
+    return _mark_class(c)
 
 
 def site_features(view: str, sites: list[Any], k: int, line_start: int, line_end: int) -> list[str]:
@@ -293,15 +292,14 @@ def fit(
             mx = max(sc)
             ex = [math.exp(v - mx) for v in sc]
             z = sum(ex)
-            for j, (lp, ids) in enumerate(row):
+            for j, (_lp, ids) in enumerate(row):
                 d = ws * ((1.0 if j == truth else 0.0) - ex[j] / z)
                 if d == 0.0:
                     continue
-                grad[0] += d * lp
                 for f in ids:
                     grad[f] += d
         for f in range(1, n):  # the settled share keeps its weight: calibration maps its scale
-            g = grad[f] * scale - l2 / len(rows) * (w[f] - (1.0 if f == 0 else 0.0))
+            g = grad[f] * scale - l2 / len(rows) * w[f]
             m1[f] = b1 * m1[f] + (1 - b1) * g
             m2[f] = b2 * m2[f] + (1 - b2) * g * g
             w[f] += lr * (m1[f] / (1 - b1**t)) / (math.sqrt(m2[f] / (1 - b2**t)) + 1e-8)
