@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -824,21 +825,38 @@ def restored_quote_agreement(text: str, name: str) -> tuple[int, int, int]:
     rest = restore.restore(Source(path=f"{name}.txt", text=broken))
     conv = rest.offsets.to_source
     got = [(conv(s), conv(e)) for s, e in speech(rest.text)]
-    starts = [s for s, _e in ref]
-    used: set[int] = set()
-    matched = 0
-    for s, e in got:
-        best, bo = None, 0
-        i = max(0, bisect.bisect_left(starts, s) - 1)
-        while i < len(ref) and ref[i][0] < e:
-            o = _overlap((s, e), ref[i])
-            if o > bo and i not in used:
-                best, bo = i, o
-            i += 1
-        if best is not None and (2 * bo >= ref[best][1] - ref[best][0] or 2 * bo >= e - s):
-            used.add(best)
-            matched += 1
+    matched = sum(m is not None for m in match_spans(got, ref))
     return matched, len(ref), len(got)
+
+
+def match_spans(found: list[tuple[int, int]], gold: list[tuple[int, int]]) -> list[int | None]:
+    """For each found span in turn, the index of the gold span not matched before that it overlaps
+    most, kept where the overlap covers at least half of either span; None where there is none.
+
+    Gold spans are visited in order of their starts from the first that can still reach the found
+    span, so a book's thousands of quotations are matched in near-linear time, nested ones too.
+    """
+    order = sorted(range(len(gold)), key=lambda i: gold[i][0])
+    starts = [gold[i][0] for i in order]
+    reach = list(accumulate((gold[i][1] for i in order), max))  # the furthest end so far
+    used: set[int] = set()
+    out: list[int | None] = []
+    for s, e in found:
+        best, bo = None, 0
+        k = bisect.bisect_right(reach, s)  # every gold span before k ends by s
+        while k < len(order) and starts[k] < e:
+            gi = order[k]
+            if gi not in used:
+                o = _overlap((s, e), gold[gi])
+                if o > bo:
+                    best, bo = gi, o
+            k += 1
+        if best is not None and (2 * bo >= gold[best][1] - gold[best][0] or 2 * bo >= e - s):
+            used.add(best)
+            out.append(best)
+        else:
+            out.append(None)
+    return out
 
 
 @dataclass
@@ -943,21 +961,11 @@ def score_litbank(
             sc.purity_num += votes.most_common(1)[0][1]
             sc.purity_den += sum(votes.values())
     sc.char_ent = char_ent
-    gold_used = set()
-    for s, e, q in ours:
-        best, bo = None, 0
-        for gi, g in enumerate(doc.quotes):
-            if gi in gold_used:
-                continue
-            o = _overlap((s, e), (g["start"], g["end"]))
-            if o > bo:
-                best, bo = gi, o
+    matches = match_spans([(s, e) for s, e, _q in ours], [(g["start"], g["end"]) for g in doc.quotes])
+    for (_s, _e, q), best in zip(ours, matches, strict=True):
         if best is None:
             continue
         g = doc.quotes[best]
-        if bo * 2 < (g["end"] - g["start"]) and bo * 2 < (e - s):
-            continue
-        gold_used.add(best)
         sc.matched += 1
         if g["speaker"] is None:
             continue
