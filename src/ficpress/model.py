@@ -179,6 +179,11 @@ class WorkMeta:
 # --------------------------------------------------------------------------- structure
 
 
+# The block kinds whose words are the story's own (not headings, notes, end markers or front
+# matter): what the analysis reads as prose and what every word count counts.
+STORY_KINDS = frozenset({"paragraph", "verse", "letter", "message"})
+
+
 @dataclass
 class Block:
     """A paragraph-level unit of the restored text.

@@ -13,13 +13,12 @@ import bisect
 from typing import Any
 
 from ficpress.analyse import arc, network, pov
-from ficpress.model import Work
+from ficpress.model import STORY_KINDS, Work
 from ficpress.words import count_words
 
 # A conservative silent-reading rate (Brysbaert, 2019, measured about 238 wpm for English non-fiction
 # and 260 for fiction); 230 keeps estimates on the safe side for informal, dialogue-heavy text.
 READING_WPM = 230
-_PROSE_KINDS = frozenset({"paragraph", "verse", "letter", "message"})
 
 
 def scene_ranges(work: Work) -> list[tuple[int, int, int]]:
@@ -40,7 +39,7 @@ def _sentence_initial(text: str, pos: int) -> bool:
 
 def _prose_blocks(work: Work) -> list[tuple[int, int]]:
     """The stretches that are story text: headings, end markers and notes are not read as prose."""
-    blocks = [(b.start, b.end) for b in work.blocks if b.kind in _PROSE_KINDS]
+    blocks = [(b.start, b.end) for b in work.blocks if b.kind in STORY_KINDS]
     if not blocks and not work.blocks:
         blocks = [(0, len(work.text))]
     return sorted(blocks)

@@ -15,11 +15,8 @@ from rich.markup import escape
 
 from ficpress import pipeline
 from ficpress.commands._common import reports_errors
-from ficpress.model import Work
+from ficpress.model import STORY_KINDS, Work
 from ficpress.words import count_words
-
-# The blocks whose words are the story's, as the analysis report and the published book count them.
-STORY_KINDS = frozenset({"paragraph", "verse", "letter", "message"})
 
 
 def chapter_list(work: Work) -> list[dict[str, Any]]:
