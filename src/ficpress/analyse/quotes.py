@@ -379,7 +379,7 @@ def _says_right_before(words: list[str], comma: bool) -> bool:
     low = [w.lower() for w in words]
     for i in range(len(low) - 1, max(-1, len(low) - 9), -1):
         w = low[i]
-        if w in SPEECH_VERBS and _SAYS.match(w) and w not in _NAMING:
+        if _saying_verb(w) and w not in _NAMING:
             if i > 0 and low[i - 1] in _NOT_SAID:
                 return False
             tail = low[i + 1 :]
@@ -516,7 +516,7 @@ def _dash_quotes(text: str, ps: int, pe: int, pi: int) -> list[Quote]:
     # 'Stephen had answered: Stephen Dedalus.': a colon after a saying verb opens a line, dash or not
     for c in _COLON_LINE.finditer(p):
         low = [w.lower() for w in _WORD.findall(p[max(0, c.start() - 30) : c.start()])[-2:]]
-        if any(w in SPEECH_VERBS and _SAYS.match(w) and w not in _NAMING for w in low):
+        if any(_saying_verb(w) and w not in _NAMING for w in low):
             markers.append(c)
     markers.sort(key=lambda m: m.start())
     # '\u2014 I \u2014 [1] Stately, plump Buck Mulligan ...': a part's number between dashes is a heading
@@ -651,6 +651,11 @@ _SAYS = re.compile(
 )
 
 
+def _saying_verb(w: str) -> bool:
+    """A speech verb whose object is the very words said (said, cried, whispered), not a beat (smiled)."""
+    return w in SPEECH_VERBS and bool(_SAYS.match(w))
+
+
 def _tag_follows(words: list[str], verbs: frozenset[str] | set[str] = SPEECH_VERBS) -> bool:
     """'said he', 'she said', 'Willow said', 'Emma McChesney said', 'the man said', 'she quietly said'
     right after a quote."""
@@ -691,7 +696,7 @@ def _said_before(words: list[str]) -> bool:
         return False
     low = [w.lower() for w in words]
     for i in (len(low) - 1, len(low) - 2, len(low) - 3):
-        if i >= 0 and low[i] in SPEECH_VERBS and _SAYS.match(low[i]):
+        if i >= 0 and _saying_verb(low[i]):
             return not (i > 0 and low[i - 1] in _NOT_SAID)
     return False
 
@@ -784,9 +789,7 @@ def _resumes_line(before: str, inner: str) -> bool:
             sentence_start = m.end() - 1
     if sentence_start < 0 or re.search(r"[!?]\W*$", inner):
         return True
-    return any(
-        w.lower() in SPEECH_VERBS and _SAYS.match(w.lower()) for w in _WORD.findall(before[sentence_start:])
-    )
+    return any(_saying_verb(w.lower()) for w in _WORD.findall(before[sentence_start:]))
 
 
 def glued_lower(before: str, inner: str) -> bool:
