@@ -19,7 +19,7 @@ import pytest
 from ficpress import ingest, pipeline
 from ficpress.analyse import arc, network
 from ficpress.analyse.pov import PovScorer, scene_povs
-from ficpress.analyse.story import READING_WPM, summarise
+from ficpress.analyse.story import PASSAGE_WORDS, READING_WPM, summarise
 from ficpress.model import Block, Chapter, Scene, Work
 
 ANNOTATION = Path(__file__).parent / "fixtures" / "analysis" / "breaking-alone.annotation.json"
@@ -261,6 +261,40 @@ def test_summarise_without_scenes_or_chapters_falls_back_to_whole_text() -> None
     out = summarise(work, [{"id": "c1", "name": "Willow", "gender": None, "aliases": []}], [], [])
     assert len(out["scenes"]) == 1 and out["scenes"][0]["pov"] == "c1"
     assert len(out["arc"]["chapters"]) == 1
+
+
+def test_a_long_scene_pairs_only_those_who_share_a_passage() -> None:
+    """One scene of many thousand words (a work without scene breaks) must not pair everyone it
+    names: co-presence counts within passages of about PASSAGE_WORDS words, cut at paragraph ends."""
+    filler = " ".join(["The rain went on over the roofs of the town."] * 60)  # 600 words
+    paragraphs = []
+    names = ["Anya", "Xander", "Dawn", "Giles", "Tara", "Faith"]
+    for name in names:  # each name owns one stretch of PASSAGE_WORDS words, named at sentence starts
+        guest = " Xander laughed. Xander sat." if name == "Dawn" else ""
+        paragraphs.append(f"{name} waited. {name} listened.{guest} {filler}")
+        paragraphs += [filler] * (PASSAGE_WORDS // 600)
+    text = "\n\n".join(paragraphs)
+    blocks, pos = [], 0
+    for para in paragraphs:
+        blocks.append(Block("paragraph", pos, pos + len(para)))
+        pos += len(para) + 2
+    work = Work(text=text, blocks=blocks)
+    cast = [{"id": f"c{i}", "name": n, "gender": None, "aliases": []} for i, n in enumerate(names)]
+    mentions = [
+        {"start": m.start(), "end": m.end(), "character": f"c{names.index(m.group())}", "kind": "name"}
+        for m in re.finditer("|".join(names), text)
+    ]
+    out = summarise(work, cast, [], mentions)
+    assert len(out["scenes"]) == 1
+    assert out["scenes"][0]["characters"] == sorted(c["id"] for c in cast)  # the scene still lists all
+    pairs = {(e["source"], e["target"]) for e in out["interactions"]}
+    pov_id = out["scenes"][0]["pov"]
+    assert pov_id  # the scene's POV character is on stage in every passage of it
+    # The others each own a stretch of their own, thousands of words from the rest; only Xander also
+    # turns up in Dawn's.
+    expected = {tuple(sorted((pov_id, c["id"]))) for c in cast if c["id"] != pov_id} | {("c1", "c2")}
+    assert {tuple(sorted(p)) for p in pairs} == expected
+    assert len(expected) < len(names) * (len(names) - 1) // 2
 
 
 def test_vader_works_offline_without_requests() -> None:

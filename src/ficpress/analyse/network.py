@@ -4,7 +4,9 @@ Why pairs and not directed edges: a reader asks "how much do Willow and Spike
 interact", and a picture of a network reads best with one line per pair. The
 direction is kept in the counts (`quotes_by_source`, `quotes_by_target`), so a
 directed view can still be drawn. Co-presence in a scene counts half as much as
-a quotation, because being in the same room is weaker evidence than speech.
+a quotation, because being in the same room is weaker evidence than speech. A
+scene longer than `story.PASSAGE_WORDS` words reaches this as several casts, one
+per passage, so `scenes` counts the passages a pair shared.
 """
 
 from __future__ import annotations
