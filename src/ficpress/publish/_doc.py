@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
-from ficpress.model import Block, Chapter, Span, Work
+from ficpress.model import STORY_KINDS, Block, Chapter, Span, Work
 from ficpress.words import count_words
 
 NOTES_MODES = ("show", "end", "omit")
@@ -240,7 +240,7 @@ def build(work: Work, *, notes: str = "show", review: bool = False) -> Document:
             if ci is None or not views[ci].items or _only_notes(views[ci].items):
                 continue
             after_break = True
-        elif item.kind in ("paragraph", "verse", "letter", "message") and after_break:
+        elif item.kind in STORY_KINDS and after_break:
             item.classes.append("after-break")
             after_break = False
         if item.kind == "note" and item.role != "summary":
@@ -830,7 +830,7 @@ def plain(nodes: Line) -> str:
 
 
 def words(doc: Document) -> int:
-    """Words of the story itself: notes and front matter do not count."""
+    """Words of the story itself: notes, headings and front matter do not count."""
     if doc.word_count is None:
         doc.word_count = _count_words(doc)
     return doc.word_count
@@ -840,7 +840,7 @@ def _count_words(doc: Document) -> int:
     n = 0
     for ch in doc.chapters:
         for it in ch.items:
-            if it.kind == "note":
+            if it.kind not in STORY_KINDS:  # the same words the analysis and `inspect` count
                 continue
             for st in it.stanzas:
                 for line in st:
