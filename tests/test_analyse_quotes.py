@@ -270,6 +270,33 @@ def test_single_marks_for_lines_in_a_double_quoted_text() -> None:
     ]
 
 
+def test_a_line_whose_marks_the_repair_guessed_one_single_one_double() -> None:
+    """A repair may guess a single mark for one end of a line and a double for the other: the
+    line still runs from one to the other, and a double line that runs into the next line before a
+    dash ends on its single mark there. A nested quotation at the start of a line stays nested, and a
+    single mark that may close the single one keeps it a quotation inside the narration."""
+    text = "\n".join(
+        [
+            "\u201cRalph,\u201d he said, \u201chave you ever an hundred and twenty pounds of tobacco in hand?"
+            " If not, I\u2019 -- \u2018I have the weed,\u2019 I replied. \u2018What then?\u201d",
+            "He told me that there was another river -- \u2018over there, short river, sweet water, red and"
+            " blue.\u201d",
+            "\u201c\u2018Darling Alfred\u2019\u2014\u2018dearest Alfred\u2019\u2014\u2018wicked lies\u2019"
+            "\u2014to accuse her \u2018dear husband\u2019! So I\u2019m off.\u201d",
+            "that I was the author of \u2018Cora with the lips of coral\u2019 and all the rest of them.\u201d",
+        ]
+    )
+    assert _speech(text) == [
+        "\u201cRalph,\u201d",
+        "\u201chave you ever an hundred and twenty pounds of tobacco in hand? If not, I\u2019",
+        "\u2018I have the weed,\u2019",
+        "\u2018What then?\u201d",
+        "\u2018over there, short river, sweet water, red and blue.\u201d",
+        "\u201c\u2018Darling Alfred\u2019\u2014\u2018dearest Alfred\u2019\u2014\u2018wicked lies\u2019"
+        "\u2014to accuse her \u2018dear husband\u2019! So I\u2019m off.\u201d",
+    ]
+
+
 def test_multi_paragraph_speech_still_runs_on() -> None:
     text = "\u201cI went down to the river,\n\u201cand there was nobody there at all.\u201d\nHe sat down."
     found = [q for q in qt.detect(text, qt.paragraphs_of(text)) if q.kind == "speech"]

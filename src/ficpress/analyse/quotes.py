@@ -119,7 +119,7 @@ def quote_style(text: str) -> str:
 def _marks(p: str, style: str) -> list[tuple[int, str]]:
     """Quote marks in one paragraph as (index, 'o'|'c'|'a') — opening, closing, ambiguous."""
     out = _glyph_marks(p, style)
-    if style == "double" and CLOSE_S in p:
+    if style == "double" and (CLOSE_S in p or OPEN_S in p):
         extra = _single_speech(p, out)
         if extra:
             out = sorted(out + extra)
@@ -141,6 +141,13 @@ _SINGLE_ENDS_DOUBLE = re.compile(
     r"(?<=[,.!?\u2026\u2014-])\u2019(?=\s|$)|(?<=[\w,.!?\u2026\u2014-])\u2019(?=\s*(?:--|\u2014)\s*[\u2018\u201c])"
 )
 
+# the same, but where the double quotation's own closing mark comes later: the single mark ends it
+# only before a dash and the next line's opening mark
+_SINGLE_BREAKS_DOUBLE = re.compile(r"(?<=[\w,.!?\u2026\u2014-])\u2019(?=\s*(?:--|\u2014)\s*[\u2018\u201c])")
+
+# a single mark that may end what a single mark opened (an apostrophe inside a word does not)
+_SINGLE_SHUT = re.compile(r"\u2018|\u2019(?![A-Za-z\u00c0-\u024f])")
+
 
 def _single_speech(p: str, dmarks: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Lines in single marks inside a text that quotes with double ones.
@@ -149,17 +156,32 @@ def _single_speech(p: str, dmarks: list[tuple[int, str]]) -> list[tuple[int, str
     ‘It is very kind of you ...’"), and some writers switch marks mid-story. Only a pair at the top
     level (outside every double quotation) that ends on punctuation counts, so a nested quotation, a
     title in single marks and an apostrophe stay what they are; a double quotation that never closes
-    may close on a single mark where a line plainly ends.
+    may close on a single mark where a line plainly ends, and one that runs into the next line closes
+    on a single mark before a dash and that line's opening mark ('“... If not, I’ -- ‘I have the
+    weed,’ I replied. ‘What then?”'). A single opening mark at the top level whose next mark is a
+    double closing one that closes nothing ('-- ‘over there, short river, sweet water.”') opens the
+    line that mark closes: one of the pair was guessed wrong, and the two still say where it runs.
     """
     out: list[tuple[int, str]] = []
     spans = []  # the stretches inside double quotations, paired as detect pairs them
+    lone = set()  # double closing marks with nothing open
     start = None
     for i, kind in dmarks:
         if start is None and kind != "c":
             start = i
         elif start is not None and kind != "o":
-            spans.append((start, i))
+            c = _SINGLE_BREAKS_DOUBLE.search(p, start + 1, i)
+            # not where a nested quotation closes ('“‘Darling Alfred’—‘dearest Alfred’—...”')
+            if c is not None and OPEN_S not in p[start + 1 : c.start()]:
+                out.append((c.start(), "c"))
+                spans.append((start, c.start()))
+                if kind == "c":
+                    lone.add(i)
+            else:
+                spans.append((start, i))
             start = None
+        elif start is None:
+            lone.add(i)
     if start is not None:
         c = _SINGLE_ENDS_DOUBLE.search(p, start + 1)
         # not where a nested quotation's own closing mark stands
@@ -175,7 +197,16 @@ def _single_speech(p: str, dmarks: list[tuple[int, str]]) -> list[tuple[int, str
         if i <= last_end or any(a < i < b for a, b in spans):
             continue
         c = _SINGLE_CLOSE.search(p, i + 1)
-        if c is None or _SINGLE_OPEN.search(p, i + 1, c.start()) or any(i < d < c.start() for d in dpos):
+        k = bisect.bisect_right(dpos, i)
+        nxt = dpos[k] if k < len(dpos) else None
+        if nxt is not None and (c is None or nxt < c.start()):
+            # '‘over there, short river, sweet water.”': a lone double mark after punctuation closes it
+            # and no single mark between that could close it ('‘Cora with the lips of coral’ and ...”')
+            if nxt in lone and p[nxt - 1] in ",.!?\u2026\u2014-" and not _SINGLE_SHUT.search(p, i + 1, nxt):
+                out.append((i, "o"))
+                last_end = nxt
+            continue
+        if c is None or _SINGLE_OPEN.search(p, i + 1, c.start()):
             continue
         out += [(i, "o"), (c.start(), "c")]
         last_end = c.start()
