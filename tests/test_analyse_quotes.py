@@ -550,3 +550,23 @@ def test_a_part_number_between_dashes_is_a_heading_not_a_line() -> None:
     assert not any("Stately" in s or s.startswith("\u2014 II") for s in speech)
     assert any(s.startswith("\u2014 I \u2014 I don\u2019t know,") for s in speech)
     assert "\u2014 You, Cochrane, what city sent for him?" in speech
+
+
+def test_a_cry_named_as_a_sound_heard_is_speech() -> None:
+    """A cry or a question the narration names ('hear a "me-yow!"', 'talked of "What ...?"') is words
+    said; a term or a title in the same place stays a mention."""
+    text = "\n".join(
+        [
+            "Directly I could just barely hear a \u201cme-yow! me-yow!\u201d down there.",
+            "He had to give her up with a \u201cBless that girl, what a torment she is!\u201d and a clutch at"
+            " his hair.",
+            "Daily, on the library steps, the co-eds talked of \u201cWhat shall we do when we finish"
+            " college?\u201d",
+            "She went to a \u201cparty\u201d at the Hall and talked of \u201cthe season.\u201d",
+        ]
+    )
+    assert _speech(text) == [
+        "\u201cme-yow! me-yow!\u201d",
+        "\u201cBless that girl, what a torment she is!\u201d",
+        "\u201cWhat shall we do when we finish college?\u201d",
+    ]

@@ -851,6 +851,31 @@ def _line_after_beat(tag_before: list[str], inner: str, after: str) -> bool:
     )
 
 
+# every sentence of it asks or exclaims: 'me-yow! me-yow!', 'Bless that girl, what a torment she is!'
+_CRIES = re.compile(r"(?:[^.!?\u2026]+[!?]+[\s\W]*)+")
+_TALK = {"talk", "talks", "talked", "talking", "speak", "speaks", "spoke", "speaking"}
+
+
+def _cry_named(tag_before: list[str], inner: str) -> bool:
+    """A cry or a question the narration names as a sound made ('could just barely hear a "me-yow!
+    me-yow!"', 'a "Bless that girl, what a torment she is!" and a clutch at his hair') or as what
+    people talked of ('the co-eds talked of "What shall we do when we finish college?"'): words said.
+
+    Why only what asks or exclaims: after 'a' or 'talked of' a term or a title ('a "Brown coupe"',
+    'talked of "the season"') is a mention; a cry is heard.
+    """
+    if not tag_before or not _CRIES.fullmatch(inner):
+        return False
+    if tag_before[-1] in ("a", "an"):
+        return True
+    return (
+        len(tag_before) > 1
+        and tag_before[-1] in ("of", "about")
+        and tag_before[-2] in _TALK
+        and inner[:1].isupper()
+    )
+
+
 def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]], beats_run_on: bool = False) -> str:
     """speech, thought (tagged with a thinking verb) or mention (scare quote, title, term).
 
@@ -899,6 +924,10 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]], beats_run_
         return "speech"  # Buffy looked up "Hey Spike." / Dawn slumped "you know that one?"
     if beats_run_on and not before.strip() and re.match(r"\s*(?:he|she|they|I)\s+[a-z]+", after):
         return "speech"  # "Shh" she stroked the back of his head
+    if glued and _cry_named(tag_before, inner):
+        return (
+            "speech"  # could just barely hear a "me-yow! me-yow!"; the co-eds talked of "What shall we do?"
+        )
     if glued_lower(before, inner) and not _tag_follows(raw_after) and not resumed and not said_before:
         # She didn't say "perhaps never," / generally "very particular," / pleased to say 'good-by,'
         # but: she jumped and said "ouch!"
