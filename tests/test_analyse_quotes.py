@@ -570,3 +570,25 @@ def test_a_cry_named_as_a_sound_heard_is_speech() -> None:
         "\u201cBless that girl, what a torment she is!\u201d",
         "\u201cWhat shall we do when we finish college?\u201d",
     ]
+
+
+def test_a_line_whose_closing_mark_was_lost_before_an_inverted_tag() -> None:
+    """'“A-huh! ejaculated Anson, dubiously.': the line ends at its exclamation, the tag and the
+    narration after it are not speech, and the later closing mark ends the next line. Words of the
+    line that read like a tag after a comma ('I say,', 'he said,') stay inside it."""
+    text = "\n".join(
+        [
+            "\u201cA-huh! ejaculated Anson, dubiously. Then he turned abruptly. Moze, you an\u2019 Shady go"
+            " wait outside.\u201d",
+            "\u201cFire! yelled the man. He ran to the door.",
+            "\u201cIt had happened some years then, he said, and you brought it into his mind.\u201d",
+            "\u201cBarnes! I say, Barnes! Jacob Barnes!\u201d",
+        ]
+    )
+    assert _speech(text) == [
+        "\u201cA-huh!",
+        "Moze, you an\u2019 Shady go wait outside.\u201d",
+        "\u201cFire!",
+        "\u201cIt had happened some years then, he said, and you brought it into his mind.\u201d",
+        "\u201cBarnes! I say, Barnes! Jacob Barnes!\u201d",
+    ]

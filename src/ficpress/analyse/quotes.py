@@ -330,6 +330,7 @@ def detect(text: str, paragraphs: list[tuple[int, int]], style: str | None = Non
             continue  # nothing but other quote marks ('“ ‘ “ ‘'): a typesetter's stack of marks, not a line
         kept.append(q)
     kept = _split_stage_directions(text, kept)
+    kept = _split_lost_closings(text, kept)
     habit = _runs_beats_into_lines(text, kept, paragraphs)
     for q in kept:
         q.kind = _classify(text, q, paragraphs, habit)
@@ -364,6 +365,49 @@ def _split_stage_directions(text: str, quotes: list[Quote]) -> list[Quote]:
         out.append(first)
         rest = Quote(m.end(), q.end, q.paragraph, q.last_paragraph, m.end(), q.content_end, closed=q.closed)
         out.extend(_split_stage_directions(text, [rest]))
+    return out
+
+
+# an inverted tag right after a line's ! or ? inside what reads as one quotation: the closing mark was
+# lost ('“A-huh! ejaculated Anson, dubiously. Then he turned abruptly. Moze, you go wait outside.”')
+_LOST_CLOSE = re.compile(
+    r"(?<=[!?]) +([a-z]+) +(?:he|she|the [a-z]+|[A-Z][a-z]+(?: [A-Z][a-z]+)?) *(?:[.!?]|,[^.!?]*[.!?]) *"
+)
+
+
+def _split_lost_closings(text: str, quotes: list[Quote]) -> list[Quote]:
+    """A line whose closing mark was lost before its tag ('“A-huh! ejaculated Anson, dubiously.'):
+    the line ends at its ! or ?, the tag's sentence is narration, and the quotation's closing mark
+    belongs to a later line, which starts after any narration that follows the tag ('Then he turned
+    abruptly.': the third person and no I or you).
+
+    Why only the inverted order after ! or ?: 'said Alice,' there is a tag and nothing else, where
+    'I say,', 'he said,' or 'Mary said you would' after a comma are often part of the line itself.
+    """
+    out: list[Quote] = []
+    for q in quotes:
+        m = _LOST_CLOSE.search(text, q.content_start, q.content_end)
+        body = text[q.content_start : m.start()] if m else ""
+        if (
+            m is None
+            or q.attrs.get("dash")
+            or not (m.group(1) in SPEECH_VERBS or m.group(1).endswith("ed"))
+            or any(c in body for c in OPEN_D + CLOSE_D + OPEN_S + CLOSE_S + "\"'")
+        ):
+            out.append(q)
+            continue
+        out.append(
+            Quote(q.start, m.start(), q.paragraph, q.paragraph, q.content_start, m.start(), closed=False)
+        )
+        rest = m.end()
+        for sm in re.finditer(r"[^.!?]+[.!?]+\s*", text[rest : q.content_end]):
+            sentence = sm.group()
+            if _FIRST_SECOND.search(sentence) or not _THIRD.search(sentence):
+                break
+            rest += len(sentence)
+        if rest < q.content_end and any(c.isalpha() for c in text[rest : q.content_end]):
+            tail = Quote(rest, q.end, q.paragraph, q.last_paragraph, rest, q.content_end, closed=q.closed)
+            out.extend(_split_lost_closings(text, [tail]))
     return out
 
 
