@@ -592,3 +592,22 @@ def test_a_line_whose_closing_mark_was_lost_before_an_inverted_tag() -> None:
         "\u201cIt had happened some years then, he said, and you brought it into his mind.\u201d",
         "\u201cBarnes! I say, Barnes! Jacob Barnes!\u201d",
     ]
+
+
+def test_words_quoted_at_the_end_of_a_report_of_speech_are_speech() -> None:
+    """'Mary said they were "full of lace."': the reported speaker's own words. A single word held
+    up in a report, a passive report of talk, a verb that names, and a sentence that reports no
+    speech keep the quotation a mention."""
+    text = "\n".join(
+        [
+            "All her clothes were thin and floating, and Mary said they were \u201cfull of lace.\u201d",
+            "Our guide told us that boats could go from there to our camp -- but \u201clong way -- all"
+            " day.\u201d",
+            "When his friends spoke of him, they usually said that he was at Geneva \u201cstudying.\u201d",
+            "It was said of him that had he come later he might have \u201cdone extremely well.\u201d",
+            "I asked the waiter, and he said it was called \u201cpaprika hendl with rice.\u201d",
+            "She said nothing of her plan, to the disquiet of her mother, who looked anxious when"
+            " \u201cgenius took to burning.\u201d",
+        ]
+    )
+    assert _speech(text) == ["\u201cfull of lace.\u201d", "\u201clong way -- all day.\u201d"]

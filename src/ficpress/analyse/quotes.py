@@ -920,6 +920,38 @@ def _cry_named(tag_before: list[str], inner: str) -> bool:
     )
 
 
+_PASSIVE = {"is", "was", "were", "are", "be", "been", "being"}
+
+
+def _reported_words(before: str, inner: str, after: str) -> bool:
+    """Words quoted at the end of a sentence that reports what someone said ('Mary said they were
+    "full of lace."', 'Our guide told us that boats could go there -- but "long way -- all day."'):
+    the speaker's own words, quoted inside the report.
+
+    Why a phrase of three words or more that ends the sentence: a single quoted word in a report
+    ('they said he was at Geneva "studying."', 'which they said was "mamaliga,"') is the narrator
+    holding up a term; a saying verb that names ('he said it was called "paprika hendl,"') is
+    left to the naming rules. The verb must open a clause of what was said ('said they were', 'told
+    us that'), and not be passive: 'It was said of him that he might have "done extremely well."' is
+    the narrator's report of talk, and 'She said nothing of her plan' reports none.
+    """
+    sentence = re.split(r"(?<=[.!?;])\s+", before)[-1]
+    if any(c in sentence for c in OPEN_D + CLOSE_D + OPEN_S + '"'):
+        return False
+    if len(_WORD.findall(inner)) < 3 or not (
+        re.search(r"[.!?;]\W*$", inner) or re.match(r"\W{0,2}(?:$|[.!?;\n])", after)
+    ):
+        return False
+    low = [w.lower() for w in _WORD.findall(sentence)]
+    for i, w in enumerate(low[:-1]):
+        if not _saying_verb(w) or w in _NAMING or (i > 0 and low[i - 1] in _NOT_SAID | _PASSIVE):
+            continue
+        # the verb opens a clause of what was said: 'said they were', 'told the cats that she was'
+        if any(n == "that" or n in _SUBJ for n in low[i + 1 : i + 5]):
+            return not any(n in _NAMING for n in low[i + 1 :])
+    return False
+
+
 def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]], beats_run_on: bool = False) -> str:
     """speech, thought (tagged with a thinking verb) or mention (scare quote, title, term).
 
@@ -969,10 +1001,16 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]], beats_run_
     if beats_run_on and not before.strip() and re.match(r"\s*(?:he|she|they|I)\s+[a-z]+", after):
         return "speech"  # "Shh" she stroked the back of his head
     if glued and _cry_named(tag_before, inner):
-        return (
-            "speech"  # could just barely hear a "me-yow! me-yow!"; the co-eds talked of "What shall we do?"
-        )
-    if glued_lower(before, inner) and not _tag_follows(raw_after) and not resumed and not said_before:
+        # could just barely hear a "me-yow! me-yow!"; the co-eds talked of "What shall we do?"
+        return "speech"
+    reported = _reported_words(before, inner, after)
+    if (
+        glued_lower(before, inner)
+        and not _tag_follows(raw_after)
+        and not resumed
+        and not said_before
+        and not reported
+    ):
         # She didn't say "perhaps never," / generally "very particular," / pleased to say 'good-by,'
         # but: she jumped and said "ouch!"
         return "mention"
@@ -1010,7 +1048,7 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]], beats_run_
         prev = tag_before[-1] if tag_before else ""
         if prev in _MENTION_CUES and len(words) < 10:
             return "mention"  # known as "Tuppence.", the word "Service."
-        if inner[:1].islower():
+        if inner[:1].islower() and not reported:
             return "mention"  # call "life."
         if len(words) <= 8 and capitalised and len(words) > 1:
             return "mention"  # a title: "Ingoldsby Legends.", the overture to "The Poet and the Peasant."
@@ -1024,7 +1062,13 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]], beats_run_
         and not re.search(r"[!?]\W*$", inner)
     ):
         return "mention"  # the inscription, "Also Georgiana Wife of the Above," I drew ...
-    if not starts_par and inner[:1].islower() and not said_before and not _resumes_line(before, inner):
+    if (
+        not starts_par
+        and inner[:1].islower()
+        and not said_before
+        and not reported
+        and not _resumes_line(before, inner)
+    ):
         # taken him home for a month or two, "on account of his delicate health." (but after a
         # quotation earlier in the paragraph: '"Now," he pursued, "you remember ..."')
         return "mention"
