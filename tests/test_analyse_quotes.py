@@ -611,3 +611,25 @@ def test_words_quoted_at_the_end_of_a_report_of_speech_are_speech() -> None:
         ]
     )
     assert _speech(text) == ["\u201cfull of lace.\u201d", "\u201clong way -- all day.\u201d"]
+
+
+def test_a_single_mark_after_a_dash_that_only_the_double_one_closes_starts_the_next_line() -> None:
+    """What a repair left of '“... simpatico” -- then after an interlude filled by the clergyman --
+    “but my mood -- is -- oddly dissimilar.”': the first line's closing mark lost (here to an
+    ellipsis) and the second's opening guessed single. The single mark opens the second line; a
+    nested quotation closed by its own mark stays inside its line."""
+    text = "\n".join(
+        [
+            "\u201cAh, Bishop Wiston,\u201d she would declare, \u201cI can imagine the women fluttering at"
+            " your doors, beseeching you to be simpatico\u2026 -- then after an interlude filled by the"
+            " clergyman -- \u2018but my mood -- is -- oddly dissimilar.\u201d",
+            "\u201cShe wrote -- \u2018I planned to ask Jo,\u2019 and that was all.\u201d",
+        ]
+    )
+    assert _speech(text) == [
+        "\u201cAh, Bishop Wiston,\u201d",
+        "\u201cI can imagine the women fluttering at your doors, beseeching you to be simpatico\u2026 --"
+        " then after an interlude filled by the clergyman --",
+        "\u2018but my mood -- is -- oddly dissimilar.\u201d",
+        "\u201cShe wrote -- \u2018I planned to ask Jo,\u2019 and that was all.\u201d",
+    ]

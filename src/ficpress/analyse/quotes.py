@@ -179,6 +179,22 @@ def _single_speech(p: str, dmarks: list[tuple[int, str]]) -> list[tuple[int, str
                     lone.add(i)
             else:
                 spans.append((start, i))
+                # '“... simpatico… -- then after an interlude -- ‘but my mood is dissimilar.”': a
+                # single mark opening a line that only the double one closes starts the next line
+                # (the first one's closing mark was lost), where a nested quotation would close first
+                last = None
+                for m in _SINGLE_OPEN.finditer(p, start + 1, i):
+                    last = m.start()
+                if (
+                    last is not None
+                    and kind == "c"
+                    and re.search(r"(?:--|\u2014) ?$", p[:last])  # after a dash, as a line taken up
+                    and not any(start < d < i for d, _k in dmarks)  # no double quotation nested
+                    and p[i - 1] in ",.!?\u2026\u2014-"
+                    and not _SINGLE_SHUT.search(p, last + 1, i)
+                    and not _SINGLE_SHUT.search(p, start + 1, last)
+                ):
+                    out.append((last, "o"))
             start = None
         elif start is None:
             lone.add(i)
