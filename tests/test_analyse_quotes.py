@@ -633,3 +633,19 @@ def test_a_single_mark_after_a_dash_that_only_the_double_one_closes_starts_the_n
         "\u2018but my mood -- is -- oddly dissimilar.\u201d",
         "\u201cShe wrote -- \u2018I planned to ask Jo,\u2019 and that was all.\u201d",
     ]
+
+
+def test_a_quotation_opening_with_an_interjection_is_a_voice() -> None:
+    """'"oh, some time soon now"', 'a demure "Yes" or "No,"': an interjection is said, not a term;
+    a song or a title named as such stays a mention."""
+    text = "\n".join(
+        [
+            'He kept promising Anthony hunting trips and excursions to Atlantic City, "oh, some time soon'
+            ' now"; but none of them ever materialized.',
+            "Each and all were answered by a smile, a bow, and a demure \u201cYes\u201d or \u201cNo,\u201d with"
+            " the chill on.",
+            "The orchestra on the stage is playing \u201cOh, Rachel.\u201d",
+            "The song was called \u201cOh, Susanna\u201d and everyone knew it.",
+        ]
+    )
+    assert _speech(text) == ['"oh, some time soon now"', "\u201cYes\u201d", "\u201cNo,\u201d"]

@@ -939,6 +939,12 @@ def _cry_named(tag_before: list[str], inner: str) -> bool:
 _PASSIVE = {"is", "was", "were", "are", "be", "been", "being"}
 
 
+# a quotation that opens with an interjection is a voice, not a term or a title ('a demure "Yes" or
+# "No,"', '"oh, some time soon now"'), unless the narration names it ('the song was "Oh, Rachel."')
+_INTERJECTION = re.compile(r"(?i)(?:oh|ah|yes|no|hush|alas|pooh|hurrah)(?:[,!;.?]|\W*$)")
+_NAMED_AS = {"word", "name", "named", "called", "title", "titled", "entitled", "song", "tune"} | _PERFORM
+
+
 def _reported_words(before: str, inner: str, after: str) -> bool:
     """Words quoted at the end of a sentence that reports what someone said ('Mary said they were
     "full of lace."', 'Our guide told us that boats could go there -- but "long way -- all day."'):
@@ -1049,6 +1055,9 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]], beats_run_
     if _saying_not_said(before):
         return "mention"  # all very well to say 'Drink me,'; as soon as you can say "Gee!"
     if before.rstrip().endswith(":") or speech_near or said_before:
+        return "speech"
+    if _INTERJECTION.match(inner) and not any(w in _NAMED_AS for w in tag_before):
+        # "oh, some time soon now"; a demure "Yes" or "No,"; the father whose grave "No, no," ...
         return "speech"
     if (
         text[q.start] == OPEN_S
