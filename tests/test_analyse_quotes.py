@@ -649,3 +649,20 @@ def test_a_quotation_opening_with_an_interjection_is_a_voice() -> None:
         ]
     )
     assert _speech(text) == ['"oh, some time soon now"', "\u201cYes\u201d", "\u201cNo,\u201d"]
+
+
+def test_words_pledged_and_quoted_in_the_clause_that_reports_them_are_speech() -> None:
+    """'the assurance, so consolatory to the smarting urchin, that "he would remember it ..."': the
+    pledge is the speaker's own words, even after a quoted phrase earlier in the paragraph."""
+    text = (
+        "All this he called \u201cdoing his duty by their parents;\u201d and he never inflicted a chastisement"
+        " without following it by the assurance, so consolatory to the smarting urchin, that \u201che would"
+        " remember it and thank him for it the longest day he had to live.\u201d"
+    )
+    assert _kinds(text) == [
+        ("\u201cdoing his duty by their parents;\u201d", "mention"),
+        (
+            "\u201che would remember it and thank him for it the longest day he had to live.\u201d",
+            "speech",
+        ),
+    ]

@@ -937,6 +937,18 @@ def _cry_named(tag_before: list[str], inner: str) -> bool:
 
 
 _PASSIVE = {"is", "was", "were", "are", "be", "been", "being"}
+# words pledged: 'the assurance ... that "he would remember it ..."', 'promised her that "..."'
+_PLEDGES = {
+    "assurance",
+    "assurances",
+    "assured",
+    "assuring",
+    "promise",
+    "promised",
+    "promising",
+    "vowed",
+    "swore",
+}
 
 
 # a quotation that opens with an interjection is a voice, not a term or a title ('a demure "Yes" or
@@ -957,7 +969,7 @@ def _reported_words(before: str, inner: str, after: str) -> bool:
     us that'), and not be passive: 'It was said of him that he might have "done extremely well."' is
     the narrator's report of talk, and 'She said nothing of her plan' reports none.
     """
-    sentence = re.split(r"(?<=[.!?;])\s+", before)[-1]
+    sentence = re.split(r"(?:(?<=[.!?;])|(?<=[.!?;][\u201d\u2019\"]))\s+", before)[-1]
     if any(c in sentence for c in OPEN_D + CLOSE_D + OPEN_S + '"'):
         return False
     if len(_WORD.findall(inner)) < 3 or not (
@@ -966,10 +978,15 @@ def _reported_words(before: str, inner: str, after: str) -> bool:
         return False
     low = [w.lower() for w in _WORD.findall(sentence)]
     for i, w in enumerate(low[:-1]):
-        if not _saying_verb(w) or w in _NAMING or (i > 0 and low[i - 1] in _NOT_SAID | _PASSIVE):
+        if (
+            not (_saying_verb(w) or w in _PLEDGES)
+            or w in _NAMING
+            or (i > 0 and low[i - 1] in _NOT_SAID | _PASSIVE)
+        ):
             continue
-        # the verb opens a clause of what was said: 'said they were', 'told the cats that she was'
-        if any(n == "that" or n in _SUBJ for n in low[i + 1 : i + 5]):
+        # the verb opens a clause of what was said: 'said they were', 'told the cats that she was', or the
+        # quotation is that clause ('the assurance, so consolatory to the urchin, that "he would ..."')
+        if low[-1] == "that" or any(n == "that" or n in _SUBJ for n in low[i + 1 : i + 5]):
             return not any(n in _NAMING for n in low[i + 1 :])
     return False
 
