@@ -57,7 +57,7 @@ def test_litbank_quotes_original_typography(litbank: list[ev.LitBankDoc]) -> Non
         f"recall {total.recall:.3f} (gold {total.gold}, found {total.found}, matched {total.matched})"
     )
     assert total.gold > 1700
-    assert total.recall >= 0.985
+    assert total.recall >= 0.99
     assert total.precision >= 0.975
 
 
@@ -72,7 +72,7 @@ def test_litbank_quotes_after_glyph_damage_and_restore(litbank: list[ev.LitBankD
         f"\nLitBank {len(litbank)} excerpts damaged and restored, quote detection: precision "
         f"{total.precision:.3f} recall {total.recall:.3f} (gold {total.gold}, found {total.found})"
     )
-    assert total.recall >= 0.98
+    assert total.recall >= 0.99
     assert total.precision >= 0.97
 
 
