@@ -666,3 +666,21 @@ def test_words_pledged_and_quoted_in_the_clause_that_reports_them_are_speech() -
             "speech",
         ),
     ]
+
+
+def test_guessed_marks_inside_a_line_that_quotes_others_stay_nested() -> None:
+    """A line that quotes someone in single marks, two of whose marks a repair guessed double: the
+    single marks after it are nested quotations, not a line of their own; and an unclosed quotation
+    that runs on for sentences is no phrase finishing a report of speech."""
+    text = "\n".join(
+        [
+            "\u201cHe says, \u2018Yes, yes, all right.\u2019 \u2018You\u2019re a good creetur,\u201d he says,"
+            " \u2018don\u2019t leave me, whatever you do, and thank you!\u201d",
+            "That there Mrs. Smithers told me this mornin\u2019 she was taking \u2019ome the \u201cebdomadal"
+            " washing. Just because \u2019er \u2019usband took in the Century Dictionary there\u2019s no"
+            " \u2019olding with her.",
+        ]
+    )
+    assert _speech(text) == [
+        "\u201cHe says, \u2018Yes, yes, all right.\u2019 \u2018You\u2019re a good creetur,\u201d",
+    ]

@@ -218,7 +218,15 @@ def _single_speech(p: str, dmarks: list[tuple[int, str]]) -> list[tuple[int, str
         if nxt is not None and (c is None or nxt < c.start()):
             # '‘over there, short river, sweet water.”': a lone double mark after punctuation closes it
             # and no single mark between that could close it ('‘Cora with the lips of coral’ and ...”')
-            if nxt in lone and p[nxt - 1] in ",.!?\u2026\u2014-" and not _SINGLE_SHUT.search(p, i + 1, nxt):
+            # not where a line before it in the paragraph quotes someone in single marks: there the
+            # single marks are nested quotations ('“... ‘Yes, yes, all right.’ ‘You’re a good creetur,’
+            # he says, ‘don’t leave me ...’”' with two of its marks guessed double)
+            if (
+                nxt in lone
+                and p[nxt - 1] in ",.!?\u2026\u2014-"
+                and not _SINGLE_SHUT.search(p, i + 1, nxt)
+                and not any(OPEN_S in p[a:b] for a, b in spans if b < i)
+            ):
                 out.append((i, "o"))
                 last_end = nxt
             continue
@@ -972,6 +980,8 @@ def _reported_words(before: str, inner: str, after: str) -> bool:
     sentence = re.split(r"(?:(?<=[.!?;])|(?<=[.!?;][\u201d\u2019\"]))\s+", before)[-1]
     if any(c in sentence for c in OPEN_D + CLOSE_D + OPEN_S + '"'):
         return False
+    if re.search(r"[.!?]\s+[A-Z]", inner):
+        return False  # sentences of their own, not a phrase finishing the report's
     if len(_WORD.findall(inner)) < 3 or not (
         re.search(r"[.!?;]\W*$", inner) or re.match(r"\W{0,2}(?:$|[.!?;\n])", after)
     ):
@@ -1042,7 +1052,7 @@ def _classify(text: str, q: Quote, paragraphs: list[tuple[int, int]], beats_run_
     if glued and _cry_named(tag_before, inner):
         # could just barely hear a "me-yow! me-yow!"; the co-eds talked of "What shall we do?"
         return "speech"
-    reported = _reported_words(before, inner, after)
+    reported = q.closed and _reported_words(before, inner, after)
     if (
         glued_lower(before, inner)
         and not _tag_follows(raw_after)
