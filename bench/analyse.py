@@ -7,7 +7,9 @@ Accuracy on LitBank (Bamman et al.; CC BY 4.0; github dbamman/litbank), read fro
 detector and attribution run on that text, and the result is scored against LitBank's
 quotation, speaker and coreference layers. LitBank keeps sentences, not paragraphs: where the
 excerpt's book is in the Standard Ebooks corpus its paragraphs are taken from that edition, elsewhere
-they are guessed (a quotation mark opening a sentence, narration after a closed quotation). Then the same after every typographic glyph
+they are guessed (a quotation mark opening a sentence, narration after a closed quotation), and the
+attribution is told so (`people(..., guessed=True)`: turns are cut after a tagged question and joined
+after a short tag, as published paragraphs are). Then the same after every typographic glyph
 (curly quotes, apostrophes, dashes, ellipses) is destroyed into U+FFFD and put back by
 `ficpress.restore.restore`, on LitBank and on the Standard Ebooks texts (scored against the speech
 found in their correct typography). Then the hand annotation of the sample story
@@ -70,15 +72,27 @@ def litbank(damage: bool, limit: int | None, split: dict | None = None) -> ev.Li
     total = ev.LitBankScore()
     for doc in ev.load_litbank(LITBANK, limit=limit, editions=SE if SE.is_dir() else None):
         if not damage:
-            result = people(doc.text, paragraphs=doc.paragraphs)
+            result = people(doc.text, paragraphs=doc.paragraphs, guessed=doc.edition is None)
             sc = ev.score_litbank(doc, result)
         else:
-            result, to_source = ev.run_damaged(doc)
+            result, to_source = run_damaged(doc)
             sc = ev.score_litbank(doc, result, offset_map=to_source)
         total.add(sc)
         if split is not None:
             split.setdefault("edition" if doc.edition else "guessed", ev.LitBankScore()).add(sc)
     return total
+
+
+def run_damaged(doc: ev.LitBankDoc) -> tuple[dict, object]:
+    """`evaluate.run_damaged`, with the excerpt's paragraphs read as guessed where no edition gave
+    them, as on the clean text: the repair keeps the lines, so the restored text's paragraphs are the
+    same guesses."""
+    from ficpress import restore
+    from ficpress.model import Source
+
+    broken = "".join("\ufffd" if c in ev.TYPOGRAPHY else c for c in doc.text)
+    rest = restore.restore(Source(path=f"{doc.name}.txt", text=broken))
+    return people(rest.text, guessed=doc.edition is None), rest.offsets.to_source
 
 
 def report_litbank(label: str, sc: ev.LitBankScore) -> None:

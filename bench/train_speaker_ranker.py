@@ -75,7 +75,13 @@ def examples(limit: int | None = None) -> list[tuple[str, Doc]]:
     out = []
     for doc in ev.load_litbank(LITBANK, limit=limit, editions=SE if SE.is_dir() else None):
         table: list[dict] = []
-        result = people(doc.text, paragraphs=doc.paragraphs, ranker_weights={}, candidates_out=table)
+        result = people(
+            doc.text,
+            paragraphs=doc.paragraphs,
+            ranker_weights={},
+            candidates_out=table,
+            guessed=doc.edition is None,
+        )
         sc = ev.score_litbank(doc, result)
         gold = {start: g for _label, _spk, _method, _ok, start, _ent, g in sc.details}
         quotes = [

@@ -109,7 +109,7 @@ def test_litbank_slice(corpus_dir: Path) -> None:
     """20 LitBank excerpts (CC BY 4.0): floors below today's figures, so a regression fails."""
     total = ev.LitBankScore()
     for doc in ev.load_litbank(corpus_dir / "litbank", limit=20):
-        total.add(ev.score_litbank(doc, people(doc.text, paragraphs=doc.paragraphs)))
+        total.add(ev.score_litbank(doc, people(doc.text, paragraphs=doc.paragraphs, guessed=True)))
     print(
         f"\nLitBank 20 excerpts: quote precision {total.precision:.3f} recall {total.recall:.3f}; "
         f"speaker accuracy {total.speaker_accuracy:.3f} ({total.correct}/{total.attributed}); "
@@ -140,6 +140,34 @@ def test_litbank_slice_after_glyph_damage_and_restore(corpus_dir: Path) -> None:
 
 
 # --------------------------------------------------------------------------- one behaviour each
+
+
+def test_guessed_paragraphs_are_cut_after_a_question_and_joined_after_a_short_tag() -> None:
+    """Where a text's paragraphs were guessed from its sentences, the turns are read as a published
+    edition would set them: the line after '"...?" asked Holmes.' is the answer, someone else's; the
+    line after '"...!" he cried, throwing down his hat.' goes on in the same speaker's paragraph."""
+    text = (
+        'Holmes took the note. "What do you make of that?" asked Holmes. "The name of the maker, no doubt."\n'
+        '"Quite so!" Holmes cried, throwing down his hat upon the table.\n'
+        '"You see, but you do not observe."\n'
+        '"Frequently."'
+    )
+    paras = paragraphs_of(text)
+    plain = people(text, paragraphs=paras)
+    turns = people(text, paragraphs=paras, guessed=True)
+    lines = [text[q["start"] : q["end"]] for q in turns["quotes"]]
+    assert len(lines) == 5
+    by_line = {text[q["start"] : q["end"]]: q["paragraph"] for q in turns["quotes"]}
+    assert by_line['"What do you make of that?"'] != by_line['"The name of the maker, no doubt."']
+    assert by_line['"Quite so!"'] == by_line['"You see, but you do not observe."']
+    assert by_line['"Frequently."'] != by_line['"You see, but you do not observe."']
+    # as given, the answer shares the question's paragraph and the second line is a turn of its own
+    given = {text[q["start"] : q["end"]]: q["paragraph"] for q in plain["quotes"]}
+    assert given['"What do you make of that?"'] == given['"The name of the maker, no doubt."']
+    assert given['"Quite so!"'] != given['"You see, but you do not observe."']
+    names = {c["id"]: c["name"] for c in turns["characters"]}
+    said = {text[q["start"] : q["end"]]: names.get(q["speaker"]) for q in turns["quotes"]}
+    assert said['"You see, but you do not observe."'] == "Holmes"
 
 
 def test_quotative_split_gives_two_quotes_one_speaker() -> None:

@@ -47,16 +47,21 @@ def people(
     *,
     ranker_weights: dict[str, float] | None = None,
     candidates_out: list | None = None,
+    guessed: bool = False,
 ) -> dict[str, Any]:
     """Quotes, characters, mentions and attributions for one text (no Work needed, for benchmarks).
 
     `ranker_weights`: None uses the shipped speaker ranker, {} keeps the sieves' choices alone (the
     benchmark prints both). `candidates_out`, when given, receives each quotation's candidates and
     their cue values (with output character ids), which is what the ranker is trained on.
+    `guessed`: the paragraphs were guessed from sentences (the text's own were lost); quotations are
+    found in them as given, then turns are read from `speakers.turn_layout`'s paragraphs.
     """
     paras = paragraphs if paragraphs is not None else qt.paragraphs_of(text, blocks)
-    breaks = _breaks(text, paras, blocks)
     found = qt.detect(text, paras)
+    if guessed:
+        paras = _relayout(found, paras, sp.turn_layout(text, paras, [q for q in found if q.kind == "speech"]))
+    breaks = _breaks(text, paras, blocks)
     speech = [q for q in found if q.kind == "speech"]
     spoken = [q for q in found if q.kind in ("speech", "thought")]
     idx = ch.TextIndex(text, paras, [(q.start, q.end) for q in spoken])
@@ -87,6 +92,17 @@ def people(
     table = rk.candidates(text, paras, speech, atts, res, breaks)
     rk.rerank(speech, atts, table, rk.weights() if ranker_weights is None else ranker_weights)
     return _output(text, chars, speech, atts, refs, table, candidates_out)
+
+
+def _relayout(found: list, old: list[tuple[int, int]], new: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Point each quotation at the paragraphs of the new layout that hold its start and its end."""
+    if new is old:
+        return old
+    starts = [p[0] for p in new]
+    for q in found:
+        q.paragraph = max(0, bisect.bisect_right(starts, q.start) - 1)
+        q.last_paragraph = max(q.paragraph, bisect.bisect_right(starts, max(q.start, q.end - 1)) - 1)
+    return new
 
 
 def _breaks(text: str, paras: list[tuple[int, int]], blocks: list | None) -> set[int]:

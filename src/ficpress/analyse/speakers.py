@@ -770,3 +770,62 @@ def turn_taking_addressees(turns: list[list[int]], out: list[Attribution]) -> No
             if not a.addressees:
                 a.addressees = [other]
                 a.addressee_method = "turn-taking"
+
+
+# the longest tag after a line ending so, after which the same speaker most often goes on in the same
+# paragraph (in the Standard Ebooks novels, past 12 words after a comma a new paragraph is likelier)
+TAG_TURN_WORDS = {",": 12, "!": 15}
+# a sentence's end, not an honorific's full stop ('said Mr. Bennet.')
+_SENTENCE_END = re.compile(
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.!?\u2026][\"\u201d\u2019')\]]*\s+"
+)
+
+
+def turn_layout(text: str, paragraphs: list[tuple[int, int]], quotes: list) -> list[tuple[int, int]]:
+    """Paragraphs for turn-taking where the text's own were lost and guessed from its sentences.
+
+    Why: where a line is followed by a sentence that tags it and then by another line, whether the
+    next line opens a new paragraph (someone else speaks) or goes on in the same one depends on how
+    the tagged line ends and how long its tag runs. In the published novels of the Standard Ebooks
+    corpus, a line after '"...?" asked Holmes.' opens a new paragraph 84% of the times, after
+    '"...," he said.' 31% (half the times after a tag of nine to twelve words, 60% past that), after
+    '"...!" exclaimed Miss Pinkerton, in the largest capitals.' 33%; a guess by the tag's length
+    alone gets the questions and the longer tags wrong. Paragraphs are split or joined there to agree.
+    """
+    cuts: set[int] = set()
+    joins: set[int] = set()  # paragraph indices joined to the paragraph after
+    for qa, qb in zip(quotes, quotes[1:], strict=False):
+        if qb.start <= qa.end or qb.paragraph - qa.last_paragraph > 1:
+            continue
+        between = text[qa.end : qb.start]
+        ends = list(_SENTENCE_END.finditer(between))
+        if not ends or between[ends[-1].end() :].strip():
+            continue  # narration leading into the next line ('He said: "...'): not a tag's sentence
+        words = _WORDS.findall(between)
+        if not words or len(ends) > 1 and ends[0].end() < ends[-1].start():
+            continue
+        if not any(w.lower() in SPEECH_VERBS for w in words[:3]):
+            continue
+        inner = text[qa.content_start : qa.content_end].rstrip()
+        punct = inner[-1:] if inner else ""
+        # a question, or a line that ended before its tag, is answered; a long tag ends a paragraph
+        new = len(words) > TAG_TURN_WORDS.get(punct, -1)
+        if new and qa.last_paragraph == qb.paragraph:
+            cuts.add(qa.end + ends[-1].end())
+        elif not new and qb.paragraph == qa.last_paragraph + 1:
+            joins.add(qa.last_paragraph)
+    if not cuts and not joins:
+        return paragraphs
+    out: list[tuple[int, int]] = []
+    for pi, (ps, pe) in enumerate(paragraphs):
+        if pi - 1 in joins and out:
+            ps = out.pop()[0]
+        s = ps
+        for c in sorted(x for x in cuts if ps < x < pe):
+            e = c
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            out.append((s, e))
+            s = c
+        out.append((s, pe))
+    return out
