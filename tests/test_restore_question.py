@@ -1,0 +1,64 @@
+"""`?` damage on real paragraphs of the held-out books: substitutes put back, real question marks kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ficpress.model import Source
+from ficpress.restore import paragraph, restore
+from ficpress.restore.channel import CORRUPTIONS, prepare_clean
+
+
+def _paragraph(corpus_dir: Path, book: str, words: str) -> str:
+    path = corpus_dir / "standardebooks" / f"{book}.txt"
+    if not path.is_file():
+        pytest.skip(f"held-out book missing: {path}")
+    text = prepare_clean(path.read_text(encoding="utf-8"))
+    return next(line for line in text.split("\n") if words in line)
+
+
+GATSBY = "f-scott-fitzgerald_the-great-gatsby"
+HUCK = "mark-twain_the-adventures-of-huckleberry-finn"
+
+# A quote closed before narration (`“the boarder”—I doubt`, `Adolphus”—meaning me`) or around a
+# title (`his “little party” that night`): read as a real `?`, it left the quote open to the end of
+# a paragraph after which no quoted speech runs on.
+CLOSED_QUOTES = [
+    (GATSBY, "little party"),
+    (GATSBY, "the boarder"),
+    (HUCK, "Your Lordship"),
+    (HUCK, "Adolphus"),
+    (HUCK, "Wilkses\u201d\u2014"),
+]
+
+
+@pytest.mark.parametrize(("book", "words"), CLOSED_QUOTES)
+def test_quote_closed_before_narration(corpus_dir: Path, book: str, words: str) -> None:
+    clean = _paragraph(corpus_dir, book, words)
+    damaged = CORRUPTIONS["question"](clean)
+    assert restore(Source(path="p", text=damaged)).text == clean
+
+
+def test_quote_left_open_only_where_speech_runs_on(corpus_dir: Path, monkeypatch) -> None:
+    """The same paragraphs restored with a paragraph end inside a quote weighed as before:
+    the weight is what puts them right."""
+    monkeypatch.setattr(paragraph, "END_OPEN_D_STOP", paragraph.END_OPEN_D)
+    wrong = 0
+    for book, words in CLOSED_QUOTES:
+        clean = _paragraph(corpus_dir, book, words)
+        wrong += restore(Source(path="p", text=CORRUPTIONS["question"](clean))).text != clean
+    print(f"closed-quote paragraphs wrong with the old weight: {wrong} of {len(CLOSED_QUOTES)}")
+    assert wrong >= 3
+
+
+def test_speech_running_on_keeps_its_quote_open() -> None:
+    """A paragraph of speech that the next paragraph continues (it opens with a quote) ends open."""
+    clean = (
+        "\u201cI don\u2019t know what you mean. I won\u2019t go, and that\u2019s all there is to it. "
+        "I can\u2019t see why you\u2019d ask me to\n"
+        "\u201cBut you will, won\u2019t you?\u201d"
+    )
+    damaged = CORRUPTIONS["question"](clean)
+    assert restore(Source(path="p", text=damaged)).text == clean
