@@ -84,3 +84,16 @@ def test_question_after_an_abbreviation_is_kept() -> None:
     clean = "\u201cWhat\u2019ll you drink, Mr.?\u201d said Joe. \u201cDon\u2019t be shy, it\u2019s my treat.\u201d"
     damaged = CORRUPTIONS["question"](clean)
     assert restore(Source(path="p", text=damaged)).text == clean
+
+
+def test_no_question_ends_on_a_connective(corpus_dir: Path, monkeypatch) -> None:
+    """`Supposing we never find Beresford and—and—”`: after `and` the fitting books hold no real `?`."""
+    path = corpus_dir / "standardebooks" / "agatha-christie_the-secret-adversary.txt"
+    if not path.is_file():
+        pytest.skip(f"held-out book missing: {path}")
+    lines = prepare_clean(path.read_text(encoding="utf-8")).split("\n")
+    k = next(i for i, line in enumerate(lines) if "never find Beresford and\u2014and\u2014\u201d" in line)
+    damaged = CORRUPTIONS["question"]("\n".join(lines[k : k + 2]))
+    assert restore(Source(path="p", text=damaged)).text.split("\n")[0] == lines[k]
+    monkeypatch.setattr(core, "AFTER_CONNECTIVE", 1.0)
+    assert restore(Source(path="p", text=damaged)).text.split("\n")[0] != lines[k]
