@@ -97,3 +97,24 @@ def test_no_question_ends_on_a_connective(corpus_dir: Path, monkeypatch) -> None
     assert restore(Source(path="p", text=damaged)).text.split("\n")[0] == lines[k]
     monkeypatch.setattr(core, "AFTER_CONNECTIVE", 1.0)
     assert restore(Source(path="p", text=damaged)).text.split("\n")[0] != lines[k]
+
+
+@pytest.mark.parametrize(
+    ("book", "words"),
+    [(GATSBY, "four dollars\u2019 worth"), (HUCK, "ever kep\u2019 his promise")],
+)
+def test_word_final_apostrophe_before_a_lower_case_word(
+    corpus_dir: Path, monkeypatch, book: str, words: str
+) -> None:
+    """`four dollars? worth`, `kep? his`: after a word that may end in ’ (a plural possessive,
+    letters left out) and before a lower-case word, a single `?` keeps little of its bias."""
+    path = corpus_dir / "standardebooks" / f"{book}.txt"
+    if not path.is_file():
+        pytest.skip(f"held-out book missing: {path}")
+    lines = prepare_clean(path.read_text(encoding="utf-8")).split("\n")
+    k = next(i for i, line in enumerate(lines) if words in line)
+    damaged = CORRUPTIONS["question"]("\n".join(lines[k : k + 2]))
+    at = lines[k].index(words) + words.index("\u2019")
+    assert restore(Source(path="p", text=damaged)).text[at] == "\u2019"
+    monkeypatch.setattr(core, "BEFORE_LOWER_AFTER_ELISION", 1.0)
+    assert restore(Source(path="p", text=damaged)).text[at] == "?"
