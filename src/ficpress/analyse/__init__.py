@@ -251,7 +251,7 @@ _PERSON_SUBJECT = re.compile(
     r"(?:" + _PERSON_NOUNS + r"))\s+([a-z]+)\b"
 )
 _INDEFINITE_PERSON = re.compile(
-    r"\b((?:[Aa]|[Aa]n)\s+(?:[a-z]+(?:-[a-z]+)?,?\s+){0,2}?(?:man|woman|gentleman|lady|boy|girl|wife))\b(?!['\u2019])"
+    r"\b((?:[Aa]|[Aa]n)\s+(?:[a-z]+(?:-[a-z]+)?,?\s+){0,2}?(?:man|woman|gentleman|lady|boy|girl|wife))\b"
 )
 _OBJECT_STARTS = frozenset(["the", "his", "her", "their", "him", "them", "it", "up", "down", "out", "back"])
 _PHRASE_STOP = {
@@ -513,7 +513,7 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
             continue
         key = f"{phrase}#{m.start(1)}" if phrase.startswith(("a ", "an ")) else phrase
         found[key].append((m.start(1), m.end(1)))
-    # "a man behind her": someone new, whom the next "he" may be
+    # "a man behind her", "A man's voice beside her made her start": someone new, whom the next "he" may be
     taken = {s for v in found.values() for s, _e in v}
     for m in _INDEFINITE_PERSON.finditer(text):
         if idx.in_quote(m.start()) >= 0 or m.start(1) in taken:
