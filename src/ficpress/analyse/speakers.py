@@ -506,6 +506,19 @@ def find_vocatives(
     return out
 
 
+def _names_an_answer(text: str, q, prev) -> bool:
+    """'"What is his name?" / "Bingley."', '"Where you from?" / "Georgia."': a line that is a name and a
+    full stop, after a question in the paragraph before, answers it; nobody is addressed. (A name
+    alone after a greeting, '"Hey Spike." / "Will."', still addresses.)"""
+    inner = text[q.content_start : q.content_end].strip()
+    asked = text[prev.content_start : prev.content_end].rstrip()
+    return (
+        prev.last_paragraph == q.paragraph - 1
+        and asked.endswith("?")
+        and bool(re.fullmatch(r"[A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*){0,2}\.", inner))
+    )
+
+
 def attribute(
     text: str,
     paragraphs: list[tuple[int, int]],
@@ -536,6 +549,8 @@ def attribute(
             nxt_start = quotes[siblings[pos_in + 1]].start
         prev_end = paragraphs[q.paragraph][0] if pos_in == 0 else quotes[siblings[pos_in - 1]].end
         voc = find_vocatives(text, q.content_start, q.content_end, res)
+        if voc and i > 0 and _names_an_answer(text, q, quotes[i - 1]):
+            voc = []
         a.vocatives = [(s, e, w) for s, e, w, _c in voc]
         a.addressees = list(dict.fromkeys(c for *_x, c in voc if c is not None))
         if a.addressees:
@@ -810,6 +825,9 @@ def turn_layout(text: str, paragraphs: list[tuple[int, int]], quotes: list) -> l
         punct = inner[-1:] if inner else ""
         # a question, or a line that ended before its tag, is answered; a long tag ends a paragraph
         new = len(words) > TAG_TURN_WORDS.get(punct, -1)
+        asked_on = text[qb.content_start : qb.content_end].rstrip()[-1:] == "?"
+        if punct == "?" and asked_on and len(words) <= 8:
+            new = False  # '"What?" he asked. "Why?"': a second question is as often the asker's own
         if new and qa.last_paragraph == qb.paragraph:
             cuts.add(qa.end + ends[-1].end())
         elif not new and qb.paragraph == qa.last_paragraph + 1:
