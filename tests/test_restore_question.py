@@ -66,21 +66,6 @@ def test_speech_running_on_keeps_its_quote_open() -> None:
     assert restore(Source(path="p", text=damaged)).text == clean
 
 
-def test_quote_closed_before_lower_case_narration(corpus_dir: Path, monkeypatch) -> None:
-    """`majesty??which was the way` is `”—`: no question word or auxiliary opened the sentence,
-    so the `?` keeps only a tenth of its bias there (the next paragraph, which opens with a quote,
-    lets the first quote run on, so the paragraph end alone cannot say so)."""
-    path = corpus_dir / "standardebooks" / f"{HUCK}.txt"
-    if not path.is_file():
-        pytest.skip(f"held-out book missing: {path}")
-    lines = prepare_clean(path.read_text(encoding="utf-8")).split("\n")
-    k = next(i for i, line in enumerate(lines) if line.startswith("\u201cNo, your majesty\u201d\u2014which"))
-    damaged = CORRUPTIONS["question"]("\n".join(lines[k : k + 2]))
-    assert restore(Source(path="p", text=damaged)).text.split("\n")[0] == lines[k]
-    monkeypatch.setattr(core, "BEFORE_MARK_LOWER", 1.0)
-    assert restore(Source(path="p", text=damaged)).text.split("\n")[0] != lines[k]
-
-
 def test_question_after_an_abbreviation_is_kept() -> None:
     """After a stop a `?` keeps its bias only where the stop ends an abbreviation (`Mr.?`)."""
     clean = "\u201cWhat\u2019ll you drink, Mr.?\u201d said Joe. \u201cDon\u2019t be shy, it\u2019s my treat.\u201d"
