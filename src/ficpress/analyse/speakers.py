@@ -728,6 +728,9 @@ def _alternate(
                     # the speaker of a line is not the one it addresses
                     if any(guess in out[i].addressees for i in t):
                         continue
+                    # nor one it names ("'Edith! Edith!' cried she." / "'Edith is asleep, Aunt Shaw.'")
+                    if method == "vocative-reply" and res is not None and _names(res, quotes, t, guess):
+                        continue
                     spk[ti] = guess
                     changed = True
                     for i in t:
@@ -758,6 +761,15 @@ def _alternate(
                 for i in t:
                     out[i].speaker, out[i].method = guess, "alternation"
                     out[i].confidence = max(0.3, 0.5 - 0.05 * abs(ti - k))
+
+
+def _names(res: Resolver, quotes: list, turn: list[int], who: int) -> bool:
+    """Whether a line of the turn calls `who` by a name (not a pronoun)."""
+    return any(
+        r.char == who and r.kind != "pronoun"
+        for i in turn
+        for r in res.at(quotes[i].content_start, quotes[i].content_end)
+    )
 
 
 def _addressees(quotes: list, out: list[Attribution], breaks: set[int]) -> None:
