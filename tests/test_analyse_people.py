@@ -142,6 +142,39 @@ def test_litbank_slice_after_glyph_damage_and_restore(corpus_dir: Path) -> None:
 # --------------------------------------------------------------------------- one behaviour each
 
 
+def test_a_name_alone_answering_a_question_addresses_nobody() -> None:
+    """'"What is his name?" / "Bingley."' names him; '"Hey Spike." / "Willow."' still addresses her."""
+    text = (
+        "Mrs. Bennet sat down by Mr. Bennet. Bingley had taken Netherfield, and Bingley was rich.\n"
+        '"Someone has taken Netherfield, my dear."\n"What is his name?"\n"Bingley."\n'
+        '"Is he married or single?"\n\n'
+        'Spike came in. Willow looked up.\n"Hey Spike."\n"Willow."'
+    )
+    result = people(text)
+    names = {c["id"]: c["name"] for c in result["characters"]}
+    by_line = {text[q["start"] : q["end"]]: q for q in result["quotes"]}
+    answer = by_line['"Bingley."']
+    assert answer["addressee_method"] != "vocative" and "Bingley" not in [
+        names[a] for a in answer["addressees"]
+    ]
+    greeting = by_line['"Willow."']
+    assert greeting["addressee_method"] == "vocative"
+    assert [names[a] for a in greeting["addressees"]] == ["Willow"]
+
+
+def test_a_man_known_by_his_voice_is_someone_who_speaks() -> None:
+    """'A man's voice beside her made her start': the man, never named, is whom the next 'he' is."""
+    text = (
+        "A man's voice beside her made her start and turn. She had noticed him before.\n"
+        '"Are you an American?" he asked.\n'
+        '"Yes," said Jane.'
+    )
+    result = people(text)
+    said = _said(result, text)
+    assert said[0] == ('"Are you an American?"', "a man")
+    assert said[1] == ('"Yes,"', "Jane")
+
+
 def test_guessed_paragraphs_are_cut_after_a_question_and_joined_after_a_short_tag() -> None:
     """Where a text's paragraphs were guessed from its sentences, the turns are read as a published
     edition would set them: the line after '"...?" asked Holmes.' is the answer, someone else's; the

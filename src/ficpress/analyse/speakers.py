@@ -20,6 +20,7 @@ from ficpress.analyse.lexicon import SPEECH_VERBS
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'\u2019\-]*")
 _ADVERB = re.compile(r"^[a-z]+ly$")
 _TAG_ADJECTIVES = {"old", "young", "little", "poor", "big", "dear", "good", "the"}
+_REPLY_VERBS = {"answered", "replied", "returned", "rejoined", "retorted", "responded", "answers", "replies"}
 _SAME_SPEAKER_VERBS = {"added", "continued", "repeated", "persisted", "finished", "concluded", "resumed"}
 # Words that start an address but are not themselves names.
 _VOC_LEAD = {
@@ -370,6 +371,11 @@ def _tag_after(text: str, start: int, end: int, res: Resolver, qpos: int) -> tup
                 and res.genders[res.prev_speaker] == res.genders[c]
             ):
                 return res.prev_speaker, kind  # "she added": the one who spoke last goes on
+            if kind == "pronoun" and toks[j][2].lower() in _REPLY_VERBS and c == res.prev_speaker:
+                # "he answered": whoever spoke the turn before does not answer himself
+                other = [x for x in res.participants if x != c and res.genders[x] == res.genders[c]]
+                if len(other) == 1:
+                    return other[0], kind
             return c, kind
         return c, kind + "-beat"
     return None, ""
