@@ -108,12 +108,17 @@ def test_word_final_apostrophe_before_a_lower_case_word(
 
 
 @pytest.mark.parametrize(
-    "words", ["idea what \u201cthis matter\u201d was", "remained \u201cthe polo player\u201d for"]
+    "words",
+    [
+        "the \u201cJazz History of the World\u201d was",
+        "turbaned \u201ccharacter\u201d leaking",
+        "remained \u201cthe polo player\u201d for",
+    ],
 )
 def test_short_quote_opened_mid_sentence_closes_with_a_quote(
     corpus_dir: Path, monkeypatch, words: str
 ) -> None:
-    """`what “this matter? was`: a quote opened mid-sentence and ended a few words on before a
+    """`the “Jazz History of the World? was`: a quote opened mid-sentence and ended a few words on before a
     lower-case word closes with ”; a real `?` ends a quoted question before a capital or a ”."""
     path = corpus_dir / "standardebooks" / f"{GATSBY}.txt"
     if not path.is_file():
