@@ -103,6 +103,8 @@ def test_word_final_apostrophe_before_a_lower_case_word(
     damaged = CORRUPTIONS["question"]("\n".join(lines[k : k + 2]))
     at = lines[k].index(words) + words.index("\u2019")
     assert restore(Source(path="p", text=damaged)).text[at] == "\u2019"
+    monkeypatch.setattr(core, "_clipped", lambda word: False)
+    assert restore(Source(path="p", text=damaged)).text[at] == "?"
     monkeypatch.setattr(core, "BEFORE_LOWER_AFTER_ELISION", 1.0)
     assert restore(Source(path="p", text=damaged)).text[at] == "?"
 
@@ -139,3 +141,18 @@ def test_quoted_question_before_a_capital_is_kept() -> None:
     )
     damaged = CORRUPTIONS["question"](clean)
     assert restore(Source(path="p", text=damaged)).text == clean
+
+
+def test_contraction_that_lost_its_t(corpus_dir: Path, monkeypatch) -> None:
+    """`en de night hadn? ben so dark`: a contraction less its t takes ’ before a lower-case word."""
+    path = corpus_dir / "standardebooks" / f"{HUCK}.txt"
+    if not path.is_file():
+        pytest.skip(f"held-out book missing: {path}")
+    lines = prepare_clean(path.read_text(encoding="utf-8")).split("\n")
+    words = "night hadn\u2019 ben"
+    k = next(i for i, line in enumerate(lines) if words in line)
+    damaged = CORRUPTIONS["question"]("\n".join(lines[k : k + 2]))
+    at = lines[k].index(words) + words.index("\u2019")
+    assert restore(Source(path="p", text=damaged)).text[at] == "\u2019"
+    monkeypatch.setattr(core, "_clipped", lambda word: False)
+    assert restore(Source(path="p", text=damaged)).text[at] == "?"

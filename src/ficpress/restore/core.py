@@ -32,6 +32,7 @@ from ficpress.restore.context import (
 )
 from ficpress.restore.lexicon import (
     apostrophe_evidence,
+    contraction_zipf,
     dropped_g,
     ends_accented_word,
     letter_evidence,
@@ -263,14 +264,14 @@ def rank(
 # opened by a question word or an auxiliary (What, Is, Don't). Counted on the fitting books' `?`
 # documents, restored with tables that left each book out: a single `?` before a lower-case word
 # after a word that may end in ’ (a plural possessive, a dropped g, letters left out: `five
-# years? taxes`, `goin? to`, `kep? his`) is a real one 2 times in 1,619; after a stop that ends
-# no abbreviation (`now.??`) the books hold no real `?`. Restoring the whole fitting books, a third
-# of them left out of the tables each time, the factors put back 172 and 30 substitutes for one
-# real `?` lost. After any other word, a single `?` before a lower-case word (`his “little party?
-# that`: real 30 times in 2,506) would gain most, but its factor lost `“Cairo? no.` on the
-# held-out books at any value that gained anything; before a damaged mark and a lower-case word
-# (`drink it??her voice`: real 58 times in 456) a factor of 0.1 put back 69 substitutes and lost
-# 17 real `?` (`would I?—the only`): both keep the whole bias.
+# years? taxes`, `goin? to`, `kep? his`, `didn? come`) is a real one 2 times in 1,624; after a
+# stop that ends no abbreviation (`now.??`) the books hold no real `?`. Restoring the whole
+# fitting books, a third of them left out of the tables each time, the factors put back 174 and
+# 30 substitutes for one real `?` lost. After any other word, a single `?` before a lower-case
+# word (`his “little party? that`: real 30 times in 2,506) would gain most, but its factor lost
+# `“Cairo? no.` on the held-out books at any value that gained anything; before a damaged mark and
+# a lower-case word (`drink it??her voice`: real 58 times in 456) a factor of 0.1 put back 69
+# substitutes and lost 17 real `?` (`would I?—the only`): both keep the whole bias.
 AFTER_STOP = 0.02
 BEFORE_LOWER_AFTER_ELISION = 0.03
 # Words after which the fitting books' `?` documents hold no real `?` unless the word is the whole
@@ -328,6 +329,11 @@ QUESTION_OPENERS = frozenset(
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Mme|Ill|Co|etc|Esq|Rev|Capt|Col|Gen|Lt|No)\.$")
 
 
+def _clipped(word: str) -> bool:
+    """A contraction that has lost its t (`didn`, `hadn`, `wasn`): the ’ stands for it."""
+    return contraction_zipf(word.lower() + "'t") >= 3.0
+
+
 def _question_frame(left: str, right: str, fw: str | None) -> float:
     """How much of the question bias the frame around a `?` leaves (1.0: all of it)."""
     l1 = left[-1:]
@@ -341,7 +347,7 @@ def _question_frame(left: str, right: str, fw: str | None) -> float:
         return AFTER_CONNECTIVE
     if right[:1] != " " or not right[1:2].islower() or first in QUESTION_OPENERS:
         return 1.0
-    if lw[-1:] == "s" or dropped_g(lw) or truncated_word(lw):
+    if lw[-1:] == "s" or dropped_g(lw) or truncated_word(lw) or _clipped(lw):
         return BEFORE_LOWER_AFTER_ELISION
     return 1.0
 
