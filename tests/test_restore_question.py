@@ -103,8 +103,6 @@ def test_word_final_apostrophe_before_a_lower_case_word(
     damaged = CORRUPTIONS["question"]("\n".join(lines[k : k + 2]))
     at = lines[k].index(words) + words.index("\u2019")
     assert restore(Source(path="p", text=damaged)).text[at] == "\u2019"
-    monkeypatch.setattr(core, "_clipped", lambda word: False)
-    assert restore(Source(path="p", text=damaged)).text[at] == "?"
     monkeypatch.setattr(core, "BEFORE_LOWER_AFTER_ELISION", 1.0)
     assert restore(Source(path="p", text=damaged)).text[at] == "?"
 
