@@ -159,13 +159,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--prune", type=int, default=2, help="drop specific contexts seen fewer times")
     ap.add_argument("--calibration-chars", type=int, default=300_000, help="text per book for calibration")
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=DATA,
+        help="folder the three files are written to (default: the shipped data)",
+    )
     args = ap.parse_args(argv)
     paths = books(args.corpus, held_out=False)
     if not paths:
         print(f"no corpus books in {args.corpus}", file=sys.stderr)
         return 1
     lexicon = build_lexicon()
-    (DATA / "lexicon.pkl").write_bytes(lexicon)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "lexicon.pkl").write_bytes(lexicon)
     print(f"lexicon: {len(lexicon) / 1e6:.2f} MB from wordfreq's English list")
     texts = [clean_text(p) for p in paths]
     examples = rerank_examples(texts, args.prune)
@@ -178,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         tables["calibration"] = calibration[name]
         if name == "fffd":
             tables["rerank"] = final
-        size = write(tables, DATA / f"{name}.pkl")
+        size = write(tables, args.out / f"{name}.pkl")
         print(f"{name}: {size / 1e6:.2f} MB from {len(paths)} books ({SPLIT_NAME})")
         for group, pts in calibration[name].items():
             print(f"  calibration {group or 'all'} (raw -> right): {pts}")
