@@ -68,7 +68,7 @@ FEATURES = (
     "subject-in-paragraph-after",
 )
 _INDEX = {f: i for i, f in enumerate(FEATURES)}
-MAX_CANDIDATES = 8
+MAX_CANDIDATES = 12
 
 
 @cache
