@@ -41,7 +41,8 @@ CLOSE_SINGLE = 0.85  # ’ while a single quote is open and no letter follows: c
 # 0.02 loses no real `?` and 0.005 one. Only `?` documents use it so far: the U+FFFD
 # re-ranker and calibration were fitted on the choices the old weight settled (with them as
 # shipped, U+FFFD damage on the held-out books lost 2 positions per model), and refitting them,
-# with either weight, turns the sample's `Tara…` into `Tara’`, which a test holds.
+# with either weight, turned the sample's `Tara…` into `Tara’`, which a test holds (that was before
+# rerank.FIT_DOUBT; with it and the old weight, a refit keeps the shipped U+FFFD weights exactly).
 END_OPEN_D = 0.7
 END_OPEN_D_STOP = 0.02
 END_OPEN_S = 0.3
