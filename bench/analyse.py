@@ -75,24 +75,12 @@ def litbank(damage: bool, limit: int | None, split: dict | None = None) -> ev.Li
             result = people(doc.text, paragraphs=doc.paragraphs, guessed=doc.edition is None)
             sc = ev.score_litbank(doc, result)
         else:
-            result, to_source = run_damaged(doc)
+            result, to_source = ev.run_damaged(doc)
             sc = ev.score_litbank(doc, result, offset_map=to_source)
         total.add(sc)
         if split is not None:
             split.setdefault("edition" if doc.edition else "guessed", ev.LitBankScore()).add(sc)
     return total
-
-
-def run_damaged(doc: ev.LitBankDoc) -> tuple[dict, object]:
-    """`evaluate.run_damaged`, with the excerpt's paragraphs read as guessed where no edition gave
-    them, as on the clean text: the repair keeps the lines, so the restored text's paragraphs are the
-    same guesses."""
-    from ficpress import restore
-    from ficpress.model import Source
-
-    broken = "".join("\ufffd" if c in ev.TYPOGRAPHY else c for c in doc.text)
-    rest = restore.restore(Source(path=f"{doc.name}.txt", text=broken))
-    return people(rest.text, guessed=doc.edition is None), rest.offsets.to_source
 
 
 def report_litbank(label: str, sc: ev.LitBankScore) -> None:

@@ -789,7 +789,9 @@ def run_damaged(doc: LitBankDoc) -> tuple[dict[str, Any], Any]:
     """Destroy every typographic glyph into U+FFFD, restore with `ficpress.restore`, analyse.
 
     Returns the analysis of the restored text and a function mapping its offsets back to the
-    excerpt's (each lost glyph was one character, so source offsets are the excerpt's).
+    excerpt's (each lost glyph was one character, so source offsets are the excerpt's). The repair
+    keeps the lines, so where no edition gave the excerpt's paragraphs the restored text's are the
+    same guesses, and attribution is told so, as on the clean text.
     """
     from ficpress import restore
     from ficpress.analyse import people
@@ -797,7 +799,8 @@ def run_damaged(doc: LitBankDoc) -> tuple[dict[str, Any], Any]:
 
     broken = "".join("\ufffd" if c in TYPOGRAPHY else c for c in doc.text)
     rest = restore.restore(Source(path=f"{doc.name}.txt", text=broken))
-    return people(rest.text), rest.offsets.to_source  # no blocks: one paragraph per non-blank line
+    # no blocks: one paragraph per non-blank line
+    return people(rest.text, guessed=doc.edition is None), rest.offsets.to_source
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
