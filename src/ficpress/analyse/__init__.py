@@ -80,7 +80,8 @@ def people(
     def decide(chars: list[ch.Character]) -> tuple[list[sp.Ref], sp.Resolver, list[sp.Attribution]]:
         refs = _refs(chars)
         _epithets(text, chars, refs, idx)
-        refs += _subject_pronouns(text, refs, [c.gender for c in chars], idx, paras, breaks)
+        fresh = frozenset(m.start for c in chars if c.name.startswith(("a ", "an ")) for m in c.mentions)
+        refs += _subject_pronouns(text, refs, [c.gender for c in chars], idx, paras, breaks, fresh)
         res = sp.Resolver(refs, [c.gender for c in chars], _index_of(chars, narrator), _likely_people(chars))
         return refs, res, sp.attribute(text, paras, speech, res, breaks)
 
@@ -127,6 +128,11 @@ _CLAUSE_PRON = re.compile(
 )
 
 
+# 'a bed in which a woman was lying. ... She stretched out her arms': someone new, introduced as the
+# subject of a clause, is whom the next he or she follows, even mid-sentence
+_FRESH_VERB = re.compile(r"\s+(?:was|were|had|lay|sat|stood|came|looked|seemed|[a-z]+ed)\b")
+
+
 def _subject_pronouns(
     text: str,
     refs: list[sp.Ref],
@@ -134,6 +140,7 @@ def _subject_pronouns(
     idx: ch.TextIndex,
     paras: list[tuple[int, int]],
     breaks: set[int],
+    fresh: frozenset[int] = frozenset(),
 ) -> list[sp.Ref]:
     """'She went to the fire.': a sentence-initial he/she in the narration continues the last subject
     of that gender, so later tags can follow the chain; so does one opening a clause ('..., and she
@@ -142,7 +149,8 @@ def _subject_pronouns(
     events: list[tuple[int, int, int, str]] = []  # (pos, end, char or -1, gender or pronoun)
     for r in refs:
         if not r.in_quote and r.kind != "pronoun" and genders[r.char] in ("male", "female"):
-            events.append((r.start, r.end, r.char, "init" if r.initial else "mid"))
+            lead = r.initial or (r.start in fresh and _FRESH_VERB.match(text, r.end) is not None)
+            events.append((r.start, r.end, r.char, "init" if lead else "mid"))
     for m in _SUBJ_PRON.finditer(text):
         s = m.start()
         if idx.in_quote(s) >= 0:
@@ -216,10 +224,10 @@ _UNNAMED = re.compile(
     + _TAG_VERBS
     + r")\s+("
     + _DET
-    + r"\s+(?:[A-Za-z-]+,?\s+){0,3}[A-Za-z-]+)"
+    + r"\s+(?:[A-Za-z-]+(?:['\u2019]s)?,?\s+){0,3}[A-Za-z-]+)"
     r"|("
     + _DET
-    + r"\s+(?:[A-Za-z-]+,?\s+){0,2}?[A-Za-z-]+)\s+(?:had\s+)?(?:[a-z]+ly\s+)?(?:"
+    + r"\s+(?:[A-Za-z-]+(?:['\u2019]s)?,?\s+){0,2}?[A-Za-z-]+)\s+(?:had\s+)?(?:[a-z]+ly\s+)?(?:"
     + _TAG_VERBS
     + r"))\b"
 )
@@ -542,6 +550,8 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
         for m in pat.finditer(text):
             if m.start() in seen or idx.in_quote(m.start()) >= 0:
                 continue
+            if text.startswith(("'s", "\u2019s"), m.end()):
+                continue  # "the child's nurse": the nurse, not the child
             phrase = m.group(1).lower()
             c = by_phrase.get(phrase)
             if c is not None:
