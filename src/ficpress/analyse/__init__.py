@@ -128,11 +128,6 @@ _CLAUSE_PRON = re.compile(
 )
 
 
-# 'a bed in which a woman was lying. ... She stretched out her arms': someone new, introduced as the
-# subject of a clause, is whom the next he or she follows, even mid-sentence
-_FRESH_VERB = re.compile(r"\s+(?:was|were|had|lay|sat|stood|came|looked|seemed|[a-z]+ed)\b")
-
-
 def _subject_pronouns(
     text: str,
     refs: list[sp.Ref],
@@ -149,7 +144,9 @@ def _subject_pronouns(
     events: list[tuple[int, int, int, str]] = []  # (pos, end, char or -1, gender or pronoun)
     for r in refs:
         if not r.in_quote and r.kind != "pronoun" and genders[r.char] in ("male", "female"):
-            lead = r.initial or (r.start in fresh and _FRESH_VERB.match(text, r.end) is not None)
+            # 'a bed in which a woman was lying. It was his mother. She stretched out her arms': someone
+            # new, brought in with an indefinite article, is whom the next he or she follows, even mid-sentence
+            lead = r.initial or r.start in fresh
             events.append((r.start, r.end, r.char, "init" if lead else "mid"))
     for m in _SUBJ_PRON.finditer(text):
         s = m.start()
