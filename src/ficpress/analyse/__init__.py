@@ -80,7 +80,12 @@ def people(
     def decide(chars: list[ch.Character]) -> tuple[list[sp.Ref], sp.Resolver, list[sp.Attribution]]:
         refs = _refs(chars)
         _epithets(text, chars, refs, idx)
-        fresh = frozenset(m.start for c in chars if c.name.startswith(("a ", "an ")) for m in c.mentions)
+        fresh = frozenset(
+            m.start
+            for c in chars
+            if c.name.startswith(("a ", "an ", "another ", "one of "))
+            for m in c.mentions
+        )
         refs += _subject_pronouns(text, refs, [c.gender for c in chars], idx, paras, breaks, fresh)
         res = sp.Resolver(refs, [c.gender for c in chars], _index_of(chars, narrator), _likely_people(chars))
         return refs, res, sp.attribute(text, paras, speech, res, breaks)
