@@ -341,11 +341,13 @@ def apostrophe_evidence(
             out["\u2019"] -= moved
             out["\u2014"] = out.get("\u2014", 0.0) + moved
         return out
-    if lw and not right[:1].isalpha() and dropped_g(lw):
+    if not lw or right[:1].isalpha():
+        return out
+    if dropped_g(lw):
         out = dict(dist)
         out["\u2019"] = out["\u2019"] * DROPPED_G
         return out
-    if lw and not right[:1].isalpha() and state in ("0", "d") and not takes_final_apostrophe(lw):
+    if state in ("0", "d") and not takes_final_apostrophe(lw):
         if trailing and len(lw) > 1 and right[:1] in (" ", "\x1a"):
             if truncated_word(lw):  # ha’, giv’, fortun’: letters left out, as the books write them
                 return out
