@@ -543,7 +543,12 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
         c.person_score = 1
         out.append(c)
     # the same "the ..." phrase elsewhere in the narration points at the same person: one pass
-    by_phrase = {c.name: c for c in out if not c.name.startswith(("a ", "an ", "another ", "one of "))}
+    # ("said one", "somebody exclaimed": someone new each time, not every "one" in the narration)
+    by_phrase = {
+        c.name: c
+        for key, c in zip(found, out, strict=True)
+        if "#" not in key and not c.name.startswith(("a ", "an ", "another ", "one of "))
+    }
     if by_phrase:
         seen = {m.start for c in out for m in c.mentions}
         pat = re.compile(
