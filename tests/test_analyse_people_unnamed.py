@@ -141,3 +141,20 @@ def test_the_voice_of_a_named_person_is_theirs(corpus_dir) -> None:
     line = next(q for q in result["quotes"] if "Madam Mope" in doc.text[q["start"] : q["end"]])
     assert names[line["speaker"]] == "John Reed" and line["method"] == "explicit-tag"
     assert "the voice" not in names.values()
+
+
+def test_the_one_heard_saying_a_line_speaks_it() -> None:
+    """'I heard one small urchin grumbling' after a line, 'to hear the Rabbit say,' before one: the
+    verb of hearing comes before the speaker, so no tag finds them."""
+    text = (
+        "I ordered the children out of doors.\n"
+        '"She\'s chasing us out," I heard one small urchin grumbling as he struggled into a coat.\n'
+        "Then the Rabbit ran by. Alice thought it natural enough to hear the Rabbit say to itself, "
+        '"Oh dear! I shall be late!"\n'
+        '"They will not listen," I heard him say.\n'
+    )
+    r = people(text)
+    said = _said(r, text)
+    assert [n for _, n in said][:2] == ["one small urchin", "the Rabbit"]
+    # a pronoun after 'heard' is no new person, and not the narrator either
+    assert said[2][1] != "I (narrator)"

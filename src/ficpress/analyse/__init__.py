@@ -260,6 +260,13 @@ _PERSON_SUBJECT = re.compile(
     r"\b((?:The|His|Her|My|Their|Our|A|An)\s+(?:[a-z]+(?:-[a-z]+)?,?\s+){0,2}?"
     r"(?:" + _PERSON_NOUNS + r"))\s+([a-z]+)\b"
 )
+_HEARD_PERSON = re.compile(
+    r"\bhear(?:d)?\s+((?:one|a|an|some)\s+(?:[a-z]+\s+){0,2}?(?:"
+    + _PERSON_NOUNS
+    + r"))\s+(?:"
+    + "|".join(sorted(sp.HEARD_VERBS))
+    + r")\b"
+)
 _INDEFINITE_PERSON = re.compile(
     r"\b((?:[Aa]|[Aa]n)\s+(?:[a-z]+(?:-[a-z]+)?,?\s+){0,2}?(?:man|woman|gentleman|lady|boy|girl|wife))\b"
 )
@@ -504,6 +511,12 @@ def _unnamed_speakers(text: str, chars: list[ch.Character], idx: ch.TextIndex) -
         g = 1 if m.group(1) else 2
         phrase = m.group(g)
         found[f"{phrase.lower()}#{m.start(g)}"].append((m.start(g), m.end(g)))
+    # "'...,' I heard one small urchin grumbling": someone new, heard rather than said to speak
+    for m in _HEARD_PERSON.finditer(text):
+        if idx.in_quote(m.start()) >= 0:
+            continue
+        phrase = re.sub(r"[,\s]+", " ", m.group(1).lower())
+        found[f"{phrase}#{m.start(1)}"].append((m.start(1), m.start(1) + len(m.group(1))))
     # "The doctor came forward.": an unnamed person acting as the subject, a referent for he and she
     for m in _PERSON_SUBJECT.finditer(text):
         if idx.in_quote(m.start()) >= 0:

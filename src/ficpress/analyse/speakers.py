@@ -304,6 +304,47 @@ PARTICLE_VERBS = {
 }
 
 
+# "I heard one small urchin grumbling", "to hear the Rabbit say": the one heard is the speaker
+HEARD_VERBS = frozenset(
+    [
+        "say",
+        "saying",
+        "says",
+        "cry",
+        "crying",
+        "call",
+        "calling",
+        "shout",
+        "shouting",
+        "grumble",
+        "grumbling",
+        "mutter",
+        "muttering",
+        "whisper",
+        "whispering",
+        "exclaim",
+        "exclaiming",
+        "remark",
+        "ask",
+        "asking",
+    ]
+)
+
+
+def _heard_speaker(
+    text: str, toks: list[tuple[int, int, str]], h: int, res: Resolver, pos: int
+) -> int | None:
+    """The character after 'heard' at toks[h], when a verb of speaking follows them."""
+    if h >= len(toks) or toks[h][2].lower() not in ("heard", "hear"):
+        return None
+    c, _kind, nk = _subject_at(text, toks, h + 1, res, pos)
+    if c is None or nk == h + 1 or toks[h + 1][2].lower() in ("he", "she", "him", "her"):
+        return None
+    if nk < len(toks) and toks[nk][2].lower() in HEARD_VERBS:
+        return c
+    return None
+
+
 def _particle_verb(toks: list[tuple[int, int, str]], k: int) -> bool:
     return k + 1 < len(toks) and PARTICLE_VERBS.get(toks[k][2].lower()) == toks[k + 1][2].lower()
 
@@ -354,6 +395,9 @@ def _tag_after(text: str, start: int, end: int, res: Resolver, qpos: int) -> tup
             and (_ADVERB.match(toks[j][2]) or toks[j][2] in ("just", "then", "finally"))
         ):
             j += 1
+        heard = _heard_speaker(text, toks, j, res, qpos)
+        if heard is not None:
+            return heard, "name"
         said = j < len(toks) and (
             toks[j][2].lower() in SPEECH_VERBS
             or _particle_verb(toks, j)
@@ -392,6 +436,11 @@ def _beat_before(text: str, start: int, end: int, res: Resolver) -> tuple[int | 
     toks = _tokens(last, off)
     if not toks:
         return None, ""
+    if re.search(r"[,:]\s*$", seg):  # "... to hear the Rabbit say to itself, '...'"
+        for h in range(max(0, len(toks) - 8), len(toks)):
+            heard = _heard_speaker(text, toks, h, res, off)
+            if heard is not None:
+                return heard, "name"
     c, kind, nk = _subject_at(text, toks, 0, res, off)
     if c is None:
         # "Then Willow said:" — allow one or two leading words
