@@ -11,12 +11,29 @@ from ficpress.restore import core, paragraph, restore
 from ficpress.restore.channel import CORRUPTIONS, prepare_clean
 
 
-def _paragraph(corpus_dir: Path, book: str, words: str) -> str:
+def _lines(corpus_dir: Path, book: str) -> list[str]:
     path = corpus_dir / "standardebooks" / f"{book}.txt"
     if not path.is_file():
         pytest.skip(f"held-out book missing: {path}")
-    text = prepare_clean(path.read_text(encoding="utf-8"))
-    return next(line for line in text.split("\n") if words in line)
+    return prepare_clean(path.read_text(encoding="utf-8")).split("\n")
+
+
+def _paragraph(corpus_dir: Path, book: str, words: str) -> str:
+    return next(line for line in _lines(corpus_dir, book) if words in line)
+
+
+def _two_paragraphs(corpus_dir: Path, book: str, words: str) -> tuple[str, str]:
+    """The paragraph holding `words`, and it with the next one under `?` damage (the next one says
+    whether a quote runs on)."""
+    lines = _lines(corpus_dir, book)
+    k = next(i for i, line in enumerate(lines) if words in line)
+    return lines[k], CORRUPTIONS["question"]("\n".join(lines[k : k + 2]))
+
+
+def _damaged_at(corpus_dir: Path, book: str, words: str, mark: str) -> tuple[str, int]:
+    """`_two_paragraphs`' damaged text and the offset of `mark` within `words` there."""
+    line, damaged = _two_paragraphs(corpus_dir, book, words)
+    return damaged, line.index(words) + words.index(mark)
 
 
 GATSBY = "f-scott-fitzgerald_the-great-gatsby"
@@ -75,15 +92,12 @@ def test_question_after_an_abbreviation_is_kept() -> None:
 
 def test_no_question_ends_on_a_connective(corpus_dir: Path, monkeypatch) -> None:
     """`Supposing we never find Beresford and—and—”`: after `and` the fitting books hold no real `?`."""
-    path = corpus_dir / "standardebooks" / "agatha-christie_the-secret-adversary.txt"
-    if not path.is_file():
-        pytest.skip(f"held-out book missing: {path}")
-    lines = prepare_clean(path.read_text(encoding="utf-8")).split("\n")
-    k = next(i for i, line in enumerate(lines) if "never find Beresford and\u2014and\u2014\u201d" in line)
-    damaged = CORRUPTIONS["question"]("\n".join(lines[k : k + 2]))
-    assert restore(Source(path="p", text=damaged)).text.split("\n")[0] == lines[k]
+    line, damaged = _two_paragraphs(
+        corpus_dir, "agatha-christie_the-secret-adversary", "never find Beresford and\u2014and\u2014\u201d"
+    )
+    assert restore(Source(path="p", text=damaged)).text.split("\n")[0] == line
     monkeypatch.setattr(core, "AFTER_CONNECTIVE", 1.0)
-    assert restore(Source(path="p", text=damaged)).text.split("\n")[0] != lines[k]
+    assert restore(Source(path="p", text=damaged)).text.split("\n")[0] != line
 
 
 @pytest.mark.parametrize(
@@ -95,13 +109,7 @@ def test_word_final_apostrophe_before_a_lower_case_word(
 ) -> None:
     """`four dollars? worth`, `kep? his`: after a word that may end in ’ (a plural possessive,
     letters left out) and before a lower-case word, a single `?` keeps little of its bias."""
-    path = corpus_dir / "standardebooks" / f"{book}.txt"
-    if not path.is_file():
-        pytest.skip(f"held-out book missing: {path}")
-    lines = prepare_clean(path.read_text(encoding="utf-8")).split("\n")
-    k = next(i for i, line in enumerate(lines) if words in line)
-    damaged = CORRUPTIONS["question"]("\n".join(lines[k : k + 2]))
-    at = lines[k].index(words) + words.index("\u2019")
+    damaged, at = _damaged_at(corpus_dir, book, words, "\u2019")
     assert restore(Source(path="p", text=damaged)).text[at] == "\u2019"
     monkeypatch.setattr(core, "BEFORE_LOWER_AFTER_ELISION", 1.0)
     assert restore(Source(path="p", text=damaged)).text[at] == "?"
@@ -120,13 +128,7 @@ def test_short_quote_opened_mid_sentence_closes_with_a_quote(
 ) -> None:
     """`the “Jazz History of the World? was`: a quote opened mid-sentence and ended a few words on before a
     lower-case word closes with ”; a real `?` ends a quoted question before a capital or a ”."""
-    path = corpus_dir / "standardebooks" / f"{GATSBY}.txt"
-    if not path.is_file():
-        pytest.skip(f"held-out book missing: {path}")
-    lines = prepare_clean(path.read_text(encoding="utf-8")).split("\n")
-    k = next(i for i, line in enumerate(lines) if words in line)
-    damaged = CORRUPTIONS["question"]("\n".join(lines[k : k + 2]))
-    at = lines[k].index(words) + words.index("\u201d")
+    damaged, at = _damaged_at(corpus_dir, GATSBY, words, "\u201d")
     assert restore(Source(path="p", text=damaged)).text[at] == "\u201d"
     monkeypatch.setattr(core, "_SHORT_QUOTE_CHANNELS", frozenset(("one", "bytes")))
     assert restore(Source(path="p", text=damaged)).text[at] == "?"
@@ -143,14 +145,7 @@ def test_quoted_question_before_a_capital_is_kept() -> None:
 
 def test_contraction_that_lost_its_t(corpus_dir: Path, monkeypatch) -> None:
     """`en de night hadn? ben so dark`: a contraction less its t takes ’ before a lower-case word."""
-    path = corpus_dir / "standardebooks" / f"{HUCK}.txt"
-    if not path.is_file():
-        pytest.skip(f"held-out book missing: {path}")
-    lines = prepare_clean(path.read_text(encoding="utf-8")).split("\n")
-    words = "night hadn\u2019 ben"
-    k = next(i for i, line in enumerate(lines) if words in line)
-    damaged = CORRUPTIONS["question"]("\n".join(lines[k : k + 2]))
-    at = lines[k].index(words) + words.index("\u2019")
+    damaged, at = _damaged_at(corpus_dir, HUCK, "night hadn\u2019 ben", "\u2019")
     assert restore(Source(path="p", text=damaged)).text[at] == "\u2019"
     monkeypatch.setattr(core, "_clipped", lambda word: False)
     assert restore(Source(path="p", text=damaged)).text[at] == "?"
