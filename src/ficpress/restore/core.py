@@ -334,6 +334,11 @@ def _clipped(word: str) -> bool:
     return contraction_zipf(word.lower() + "'t") >= 3.0
 
 
+def _opener(fw: str | None) -> str:
+    """The sentence's first word from a site's `fw` key (`word|next class`, see `first_word_keys`)."""
+    return (fw or "").partition("|")[0]
+
+
 def _question_frame(left: str, right: str, fw: str | None) -> float:
     """How much of the question bias the frame around a `?` leaves (1.0: all of it)."""
     l1 = left[-1:]
@@ -341,7 +346,7 @@ def _question_frame(left: str, right: str, fw: str | None) -> float:
         return 1.0 if _ABBREVIATION.search(left) else AFTER_STOP
     if not l1.isalpha():
         return 1.0
-    first = (fw or "").partition("|")[0]
+    first = _opener(fw)
     lw = left[len(left.rstrip(LETTERS)) :]
     if lw in NEVER_ASKED and lw != first:
         return AFTER_CONNECTIVE
@@ -558,11 +563,8 @@ def restore_text(
             sk = id(got)
             adj = scare_memo.get(sk)
             if adj is None:
-                asked = site.channel == "question" and (site.fw or "").partition("|")[0] in QUESTION_OPENERS
-                adj = scare_memo[sk] = (
-                    got,
-                    _short_quote_closer(got, site.channel == "question" and not asked),
-                )
+                unasked = site.channel == "question" and _opener(site.fw) not in QUESTION_OPENERS
+                adj = scare_memo[sk] = (got, _short_quote_closer(got, unasked))
             got = adj[1]
         site.ranked[state] = got
         return got
